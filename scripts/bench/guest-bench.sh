@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Benchmarks to run inside the fsstack guest (as root).
+#
+#   METABENCH=/path/metabench STACKFS=/path/stackfs guest-bench.sh RESULTS_DIR
+#
+# For each filesystem
+#   native   a tmpfs at $BASE/native (the guest's only writable local
+#            filesystem is RAM-backed; the anchors were measured on tmpfs too)
+#   overlay  overlayfs at $BASE/ovl, lower, upper and work on one tmpfs
+#   fuse     $STACKFS BACKING MNT over a tmpfs backing dir, no passthrough
+#   fuse-pt  $STACKFS --passthrough BACKING MNT
+# it runs fio seqread, seqwrite (bs=1M; MB/s) and randread, randwrite
+# (bs=4k; IOPS), single job, psync, time based, on one file laid out before
+# any timed job, then metabench MNT $BENCH_NFILES.  Every result or error is
+# one JSON line in RESULTS_DIR/raw.jsonl:
+#   {"fs":"fuse-pt","workload":"randwrite","value":1234.5,"unit":"IOPS"}
+#   {"fs":"fuse","workload":"mount","error":"..."}
+# A filesystem that does not mount or a job that fails is recorded and the
+# run goes on.  fio's JSON and every tool's stderr are kept in
+# RESULTS_DIR/logs/.
+#
+# Environment:
+#   METABENCH       metabench binary (required for the metadata workloads)
+#   STACKFS         stackfs binary (required for fuse and fuse-pt); it forks
+#                   and returns once mounted
+#   BENCH_SIZE      fio file size (128M)
+#   BENCH_RUNTIME   seconds per fio job (3)
+#   BENCH_NFILES    metabench file count (10000)
+#   BENCH_FS        filesystems to run, space-separated
+#                   ("native overlay fuse fuse-pt")
+#   BENCH_BASE      where mounts go (/tmp/bench)
+#   BENCH_TIMEOUT   seconds before one tool run is killed (300)
+#   FIO             fio binary (/usr/bin/fio, else fio from PATH)
+set -u -o pipefail
+
+if [ $# -ne 1 ]; then
+	echo "usage: METABENCH=... STACKFS=... $0 RESULTS_DIR" >&2
+	exit 2
+fi
+
+RESULTS=$1
+SIZE=${BENCH_SIZE:-128M}
+RUNTIME=${BENCH_RUNTIME:-3}
+NFILES=${BENCH_NFILES:-10000}
+FSLIST=${BENCH_FS:-native overlay fuse fuse-pt}
+BASE=${BENCH_BASE:-/tmp/bench}
+TMO=${BENCH_TIMEOUT:-300}
+METABENCH=${METABENCH:-}
+STACKFS=${STACKFS:-}
+if [ -z "${FIO:-}" ]; then
+	if [ -x /usr/bin/fio ]; then FIO=/usr/bin/fio; else FIO=fio; fi
+fi
+
+FIO_JOBS="seqread seqwrite randread randwrite"
+META_JOBS="create stat readdir unlink"
+
+mkdir -p "$RESULTS/logs" || exit 1
+RAW=$RESULTS/raw.jsonl
+: >"$RAW" || exit 1
+LOGS=$RESULTS/logs
+
+log() { echo "guest-bench: $*" >&2; }
+
+# emit_error FS WORKLOAD MESSAGE: one error record in raw.jsonl.
+emit_error() {
+	log "$1 $2: ERROR: $3"
+	python3 -c 'import json, sys
+print(json.dumps({"fs": sys.argv[1], "workload": sys.argv[2],
+                  "error": sys.argv[3]}))' "$1" "$2" "$3" >>"$RAW"
+}
+
+# emit_value FS WORKLOAD VALUE UNIT [EXTRA_JSON_OBJECT]
+emit_value() {
+	log "$1 $2: $3 $4"
+	python3 -c 'import json, sys
+r = {"fs": sys.argv[1], "workload": sys.argv[2],
+     "value": float(sys.argv[3]), "unit": sys.argv[4]}
+if len(sys.argv) > 5:
+    r.update(json.loads(sys.argv[5]))
+print(json.dumps(r))' "$@" >>"$RAW"
+}
+
+# Last line of a log file, for error messages.
+tail_of() { [ -s "$1" ] && tail -n 1 "$1" | cut -c1-300; }
+
+is_mounted() {
+	awk -v m="$1" '$2 == m { found = 1 } END { exit !found }' /proc/mounts
+}
+
+# Mounts made for the current filesystem, innermost last; torn down in
+# reverse order.
+MOUNTS=()
+
+do_mount() {	# do_mount MNT mount-args...
+	local mnt=$1
+	shift
+	mkdir -p "$mnt" || return 1
+	mount "$@" "$mnt" || return 1
+	MOUNTS+=("$mnt")
+}
+
+teardown() {
+	local i mnt
+	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+		mnt=${MOUNTS[i]}
+		is_mounted "$mnt" || continue
+		if ! umount "$mnt" 2>/dev/null; then
+			log "umount $mnt failed, detaching lazily"
+			umount -l "$mnt" || log "umount -l $mnt failed too"
+		fi
+	done
+	MOUNTS=()
+}
+trap teardown EXIT
+trap 'teardown; exit 130' INT TERM
+
+# setup FS: mount FS; sets MNT.  On failure returns 1 with ERR set.
+setup() {
+	local fs=$1 back
+	ERR=
+	case $fs in
+	native)
+		MNT=$BASE/native
+		do_mount "$MNT" -t tmpfs -o mode=0755 tmpfs ||
+			{ ERR="mounting tmpfs on $MNT failed"; return 1; }
+		;;
+	overlay)
+		MNT=$BASE/ovl
+		back=$BASE/ovl-back
+		do_mount "$back" -t tmpfs -o mode=0755 tmpfs ||
+			{ ERR="mounting tmpfs on $back failed"; return 1; }
+		mkdir -p "$back/lower" "$back/upper" "$back/work" ||
+			{ ERR="mkdir in $back failed"; return 1; }
+		do_mount "$MNT" -t overlay overlay \
+			-o "lowerdir=$back/lower,upperdir=$back/upper,workdir=$back/work" ||
+			{ ERR="mounting overlay on $MNT failed"; return 1; }
+		;;
+	fuse | fuse-pt)
+		MNT=$BASE/$fs
+		back=$BASE/$fs-back
+		if [ -z "$STACKFS" ]; then
+			ERR="stackfs missing: STACKFS is not set"
+			return 1
+		fi
+		if [ ! -x "$STACKFS" ]; then
+			ERR="stackfs missing: $STACKFS is not an executable"
+			return 1
+		fi
+		do_mount "$back" -t tmpfs -o mode=0755 tmpfs ||
+			{ ERR="mounting tmpfs on $back failed"; return 1; }
+		mkdir -p "$MNT" || { ERR="mkdir $MNT failed"; return 1; }
+		local args=()
+		[ "$fs" = fuse-pt ] && args=(--passthrough)
+		# Recorded before the attempt so teardown also catches a mount
+		# that appears late.
+		MOUNTS+=("$MNT")
+		local rc=0
+		timeout 30 "$STACKFS" ${args[@]+"${args[@]}"} "$back" "$MNT" \
+			>"$LOGS/$fs-stackfs.log" 2>&1 || rc=$?
+		if [ $rc -ne 0 ]; then
+			ERR="$STACKFS ${args[*]-}${args[*]+ }$back $MNT exited with $rc: $(tail_of "$LOGS/$fs-stackfs.log")"
+			return 1
+		fi
+		# stackfs returns once mounted; allow a moment anyway.
+		local i
+		for ((i = 0; i < 50; i++)); do
+			is_mounted "$MNT" && break
+			sleep 0.1
+		done
+		if ! is_mounted "$MNT"; then
+			ERR="stackfs returned but $MNT is not mounted"
+			return 1
+		fi
+		;;
+	*)
+		ERR="unknown filesystem '$fs'"
+		return 1
+		;;
+	esac
+	return 0
+}
+
+# run_fio FS FILE JOB: one timed fio job, recorded.
+run_fio() {
+	local fs=$1 file=$2 job=$3 rw bs what unit out err rc val
+	case $job in
+	seqread) rw=read bs=1M what=bw unit=MB/s ;;
+	seqwrite) rw=write bs=1M what=bw unit=MB/s ;;
+	randread) rw=randread bs=4k what=iops unit=IOPS ;;
+	randwrite) rw=randwrite bs=4k what=iops unit=IOPS ;;
+	esac
+	out=$LOGS/$fs-$job.json
+	err=$LOGS/$fs-$job.stderr
+	# overwrite=1: the writes go over the laid-out file instead of
+	# re-creating it, so every job sees the same file.
+	timeout "$TMO" "$FIO" --name="$job" --filename="$file" --rw="$rw" \
+		--bs="$bs" --ioengine=psync --size="$SIZE" --runtime="$RUNTIME" \
+		--time_based --numjobs=1 --overwrite=1 --output-format=json \
+		--output="$out" >/dev/null 2>"$err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		emit_error "$fs" "$job" "fio exited with $rc: $(tail_of "$err")"
+		return
+	fi
+	if ! val=$(python3 -c 'import json, sys
+with open(sys.argv[1]) as f:
+    text = f.read()
+# Anything fio printed before the JSON object is not part of it.
+d = json.loads(text[text.index("{"):])
+j = d["jobs"][0]
+if j.get("error"):
+    sys.exit("fio job error %s" % j["error"])
+side = j["read" if sys.argv[2] in ("read", "randread") else "write"]
+if sys.argv[3] == "bw":
+    v = side["bw_bytes"] / 1e6
+else:
+    v = side["iops"]
+if not v > 0:
+    sys.exit("fio reported %r" % v)
+print("%.3f" % v)' "$out" "$rw" "$what" 2>&1); then
+		emit_error "$fs" "$job" "parsing fio output: $(echo "$val" | tail -n 1)"
+		return
+	fi
+	emit_value "$fs" "$job" "$val" "$unit"
+}
+
+# run_metabench FS DIR
+run_metabench() {
+	local fs=$1 dir=$2 out=$LOGS/$1-metabench.jsonl err=$LOGS/$1-metabench.stderr
+	local rc w line got val unit extra
+	if [ -z "$METABENCH" ] || [ ! -x "$METABENCH" ]; then
+		for w in $META_JOBS; do
+			emit_error "$fs" "$w" "metabench missing: METABENCH='$METABENCH' is not an executable"
+		done
+		return
+	fi
+	timeout "$TMO" "$METABENCH" "$dir" "$NFILES" >"$out" 2>"$err"
+	rc=$?
+	for w in $META_JOBS; do
+		line=$(grep -F "\"workload\":\"$w\"" "$out" | tail -n 1)
+		if [ -z "$line" ]; then
+			if [ $rc -ne 0 ]; then
+				emit_error "$fs" "$w" "metabench exited with $rc: $(tail_of "$err")"
+			else
+				emit_error "$fs" "$w" "metabench printed no $w result"
+			fi
+			continue
+		fi
+		if ! got=$(python3 -c 'import json, sys
+r = json.loads(sys.argv[1])
+print(float(r["value"]), r["unit"],
+      json.dumps({"n": int(r["n"]), "seconds": float(r["seconds"])}))' \
+			"$line" 2>&1); then
+			emit_error "$fs" "$w" "bad metabench line: $line"
+			continue
+		fi
+		# value, unit, then the rest of the line: {"n": .., "seconds": ..}
+		read -r val unit extra <<<"$got"
+		emit_value "$fs" "$w" "$val" "$unit" "$extra"
+	done
+}
+
+bench_fs() {
+	local fs=$1 file job sz rc
+	log "=== $fs"
+	if ! setup "$fs"; then
+		emit_error "$fs" mount "$ERR"
+		teardown
+		return
+	fi
+	file=$MNT/fio.dat
+	# Lay the file out (fio writes it in full) before any timed job, so
+	# the read jobs find it in place and no job pays for the layout.
+	rc=0
+	timeout "$TMO" "$FIO" --name=layout --filename="$file" --rw=read \
+		--bs=1M --ioengine=psync --size="$SIZE" --create_only=1 \
+		>"$LOGS/$fs-layout.log" 2>&1 || rc=$?
+	if [ $rc -ne 0 ]; then
+		for job in $FIO_JOBS; do
+			emit_error "$fs" "$job" "fio layout exited with $rc: $(tail_of "$LOGS/$fs-layout.log")"
+		done
+	elif ! sz=$(stat -c %s "$file" 2>&1) || [ "$sz" -le 0 ]; then
+		for job in $FIO_JOBS; do
+			emit_error "$fs" "$job" "fio layout left no file: $sz"
+		done
+	else
+		for job in $FIO_JOBS; do
+			run_fio "$fs" "$file" "$job"
+		done
+	fi
+	rm -f "$file"
+	run_metabench "$fs" "$MNT"
+	teardown
+}
+
+log "size=$SIZE runtime=${RUNTIME}s nfiles=$NFILES fs=($FSLIST) -> $RAW"
+if ! command -v "$FIO" >/dev/null 2>&1; then
+	log "fio not found ($FIO)"
+fi
+# One line describing the run; report.py skips lines without "fs".
+python3 -c 'import json, sys
+print(json.dumps({"meta": {"kernel": sys.argv[1], "fio": sys.argv[2],
+                           "size": sys.argv[3], "runtime": sys.argv[4],
+                           "nfiles": sys.argv[5]}}))' \
+	"$(uname -r)" "$("$FIO" --version 2>/dev/null | head -n 1)" \
+	"$SIZE" "$RUNTIME" "$NFILES" >>"$RAW"
+for fs in $FSLIST; do
+	bench_fs "$fs"
+done
+log "done: $(grep -c '"value"' "$RAW") results, $(grep -c '"error"' "$RAW") errors"
+exit 0

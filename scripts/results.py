@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Turn one guest run (build/run/<name>) into test counts.
+
+  results.py RUNDIR LINUXDIR
+KUnit: the KTAP in dmesg.txt, parsed by the tree's kunit.py (JSON).
+Selftests: every selftest-*.log the guest job wrote (kselftest TAP).
+Splats: console.log scanned for KASAN, lockdep, WARNING, BUG, Oops, hung
+tasks; each one is printed with context and fails the run.
+Prints one line per failure or skip, then 'N passed, N failed[, N skipped]'
+as its last line.  Exit 1 if anything failed or splatted.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SPLAT = re.compile(
+    r'(BUG: |WARNING: |UBSAN: |Oops|general protection fault|'
+    r'kernel BUG at|INFO: possible|INFO: trying to register|'
+    r'inconsistent lock state|INFO: task .* blocked|'
+    r'Kernel panic|Call Trace:|list_add corruption|list_del corruption|'
+    r'detected stall|soft lockup|hard LOCKUP|Unable to handle kernel)')
+
+
+def kunit(rundir, linux):
+    dmesg = os.path.join(rundir, 'dmesg.txt')
+    if not os.path.exists(dmesg):
+        return []
+    with tempfile.NamedTemporaryFile(suffix='.json') as tf:
+        r = subprocess.run([sys.executable,
+                            os.path.join(linux, 'tools/testing/kunit/kunit.py'),
+                            'parse', '--json=' + tf.name, dmesg],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           cwd=linux)
+        with open(os.path.join(rundir, 'kunit.txt'), 'wb') as f:
+            f.write(r.stdout)
+        try:
+            tree = json.load(open(tf.name))
+        except ValueError:
+            return [('kunit', 'parse', 'FAIL')]
+    out = []
+
+    def walk(node, path):
+        for c in node.get('test_cases', []):
+            out.append(('kunit', '%s.%s' % (path, c['name']), c['status']))
+        for g in node.get('sub_groups', []):
+            walk(g, g['name'] if not path else path + '.' + g['name'])
+    walk(tree, '')
+    return out
+
+
+TAP = re.compile(r'^(not ok|ok) \d+ (\S+)(.*)$')
+
+
+def selftests(rundir):
+    out = []
+    for fn in sorted(os.listdir(rundir)):
+        m = re.match(r'selftest-(.+)\.log$', fn)
+        if not m:
+            continue
+        prog = m.group(1)
+        text = open(os.path.join(rundir, fn), errors='replace').read()
+        seen = 0
+        for line in text.splitlines():
+            t = TAP.match(line)
+            if not t:
+                continue
+            seen += 1
+            name = '%s.%s' % (prog, t.group(2))
+            if '# SKIP' in t.group(3):
+                out.append(('selftest', name, 'SKIP'))
+            elif t.group(1) == 'ok':
+                out.append(('selftest', name, 'PASS'))
+            else:
+                out.append(('selftest', name, 'FAIL'))
+        rcf = os.path.join(rundir, 'selftest-%s.rc' % prog)
+        rc = open(rcf).read().strip() if os.path.exists(rcf) else 'missing'
+        if not seen or rc not in ('0', '4'):
+            # no TAP at all, or the program died/failed without saying so
+            if rc != '0' and not any(s == 'FAIL' for k, n, s in out
+                                     if n.startswith(prog + '.')):
+                out.append(('selftest', prog + '.(exit %s)' % rc, 'FAIL'))
+    return out
+
+
+def splats(rundir):
+    path = os.path.join(rundir, 'console.log')
+    if not os.path.exists(path):
+        return ['no console log']
+    lines = open(path, errors='replace').read().splitlines()
+    found = []
+    i = 0
+    while i < len(lines):
+        if SPLAT.search(lines[i]):
+            found.append('\n'.join(lines[max(0, i - 2):i + 25]))
+            i += 25
+        else:
+            i += 1
+    return found
+
+
+def main():
+    rundir, linux = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    res = kunit(rundir, linux) + selftests(rundir)
+    sp = splats(rundir)
+    npass = sum(1 for r in res if r[2] == 'PASS')
+    nfail = sum(1 for r in res if r[2] not in ('PASS', 'SKIP'))
+    nskip = sum(1 for r in res if r[2] == 'SKIP')
+    suites = sorted({(k, n.split('.')[0]) for k, n, s in res})
+    for k, s in suites:
+        sub = [r for r in res if r[0] == k and r[1].split('.')[0] == s]
+        print('  %-8s %-36s %3d cases, %d failed' %
+              (k, s, len(sub), sum(1 for r in sub if r[2] == 'FAIL')))
+    for k, n, s in res:
+        if s != 'PASS':
+            print('%s %s %s' % (s, k, n))
+    for s in sp:
+        print('SPLAT in guest log:\n' + s + '\n')
+    with open(os.path.join(rundir, 'results.json'), 'w') as f:
+        json.dump({'cases': res, 'splats': sp}, f, indent=1)
+    rc = 1 if (nfail or sp or not res) else 0
+    if sp:
+        print('%d splat(s) in the guest log' % len(sp))
+    line = '%d passed, %d failed' % (npass, nfail + len(sp))
+    if nskip:
+        line += ', %d skipped' % nskip
+    print(line)
+    sys.exit(rc)
+
+
+if __name__ == '__main__':
+    main()
