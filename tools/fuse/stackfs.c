@@ -61,6 +61,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -1726,12 +1727,42 @@ static void setup(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * Every inode the kernel holds a reference to pins an O_PATH descriptor
+ * here, so the default limit of 1024 open files is far too small for a
+ * directory of ten thousand files: raise it as far as we are allowed.
+ */
+static void raise_nofile_limit(void)
+{
+	struct rlimit rl;
+	unsigned long nr_open = 0;
+	FILE *f;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	f = fopen("/proc/sys/fs/nr_open", "r");
+	if (f) {
+		if (fscanf(f, "%lu", &nr_open) != 1)
+			nr_open = 0;
+		fclose(f);
+	}
+	if (nr_open > rl.rlim_max) {
+		struct rlimit want = { nr_open, nr_open };
+
+		if (!setrlimit(RLIMIT_NOFILE, &want))
+			return;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 int main(int argc, char **argv)
 {
 	int ret = 0;
 
 	if (parse_options(argc, argv))
 		return 1;
+	raise_nofile_limit();
 	setup();
 
 	/* The first request is INIT; answer it before going to background. */
