@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers private to the fs/stack library.
+ */
+#ifndef _FS_STACK_INTERNAL_H
+#define _FS_STACK_INTERNAL_H
+
+#include <linux/backing_inode.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/path.h>
+
+/*
+ * Switch to the credentials of @ctx, if it has any.  Returns what has to
+ * be handed to backing_revert_creds(), NULL when nothing was switched.
+ */
+static inline const struct cred *
+backing_override_creds(const struct backing_ctx *ctx)
+{
+	return ctx->cred ? override_creds(ctx->cred) : NULL;
+}
+
+static inline void backing_revert_creds(const struct cred *old)
+{
+	if (old)
+		revert_creds(old);
+}
+
+/* Let the stacked inode, if any, follow the backing object at @path. */
+static inline void backing_follow(const struct backing_ctx *ctx,
+				  struct inode *stacked,
+				  const struct path *path)
+{
+	if (stacked && ctx->copy_attr)
+		ctx->copy_attr(stacked, path);
+}
+
+/*
+ * A path the helpers can work on: complete, and naming an existing object.
+ */
+static inline int backing_check_path(const struct path *path)
+{
+	if (!path || !path->mnt || !path->dentry)
+		return -EINVAL;
+	if (d_really_is_negative(path->dentry))
+		return -ENOENT;
+	return 0;
+}
+
+#endif /* _FS_STACK_INTERNAL_H */
