@@ -48,6 +48,12 @@ def kunit(rundir, linux):
         for g in node.get('sub_groups', []):
             walk(g, g['name'] if not path else path + '.' + g['name'])
     walk(tree, '')
+    # KTAP that kunit.py could not follow (a crash or a splat in the
+    # middle of a suite) loses cases: count what it reports as errors.
+    m = re.search(r'Testing complete\..*errors: (\d+)', r.stdout.decode())
+    if m and int(m.group(1)):
+        out.append(('kunit', 'KTAP.(%s parse errors, see kunit.txt)' %
+                    m.group(1), 'FAIL'))
     return out
 
 
