@@ -48,6 +48,10 @@ static void backing_copy_times(struct inode *dst, const struct inode *src,
 	}
 }
 
+/* The inode flags that change what the VFS does with an inode. */
+#define BACKING_VFS_FLAGS \
+	(S_SYNC | S_NOATIME | S_APPEND | S_IMMUTABLE | S_DIRSYNC)
+
 /**
  * backing_inode_copy_attr - make a stacked inode follow its backing inode
  * @dst: inode of the stacked filesystem
@@ -95,8 +99,11 @@ void backing_inode_copy_attr(struct inode *dst, const struct inode *src,
 		dst->i_rdev = src->i_rdev;
 	if (what & BACKING_ATTR_BLKBITS)
 		dst->i_blkbits = src->i_blkbits;
-	if (what & BACKING_ATTR_FLAGS)
+	if (what & BACKING_ATTR_RAW_FLAGS)
 		dst->i_flags = src->i_flags;
+	else if (what & BACKING_ATTR_FLAGS)
+		inode_set_flags(dst, src->i_flags & BACKING_VFS_FLAGS,
+				BACKING_VFS_FLAGS);
 	spin_unlock(&dst->i_lock);
 }
 EXPORT_SYMBOL_GPL(backing_inode_copy_attr);

@@ -34,20 +34,32 @@ static int backing_check_name(const struct qstr *name)
 	return 0;
 }
 
+/*
+ * The backing tree is the part of one mount below ctx->root.  is_subdir()
+ * is lockless; it does not stop a concurrent rename from moving @path out
+ * afterwards, so this guards against a stacked filesystem handing in the
+ * wrong directory, not against races in the backing filesystem.  Only
+ * backing_resolve() (LOOKUP_BENEATH) holds against those.
+ */
 static int backing_check_beneath(const struct backing_ctx *ctx,
 				 const struct path *path)
 {
-	if (!ctx->root)
-		return 0;
-	return path_is_under(path, ctx->root) ? 0 : -EXDEV;
+	if (path->mnt != ctx->root->mnt ||
+	    !is_subdir(path->dentry, ctx->root->dentry))
+		return -EXDEV;
+	return 0;
 }
 
 /* A directory of the backing tree, and a valid name to look up in it. */
 static int backing_check_dir(const struct backing_ctx *ctx,
 			     const struct path *dir, const struct qstr *name)
 {
-	int err = backing_check_name(name);
+	int err = backing_check_ctx(ctx);
 
+	if (!err && backing_check_path(ctx->root))
+		err = -EINVAL;
+	if (!err)
+		err = backing_check_name(name);
 	if (!err)
 		err = backing_check_path(dir);
 	if (err)
@@ -146,7 +158,8 @@ int backing_resolve(const struct backing_ctx *ctx, const char *relpath,
 	const struct cred *old_cred;
 	int err;
 
-	if (!relpath || !out || backing_check_path(ctx->root))
+	if (backing_check_ctx(ctx) || !relpath || !out ||
+	    backing_check_path(ctx->root))
 		return -EINVAL;
 	if (lookup_flags & ~BACKING_RESOLVE_FLAGS)
 		return -EINVAL;
@@ -231,8 +244,8 @@ static int backing_check_create_args(const struct backing_ctx *ctx,
 {
 	if (!args)
 		return -EINVAL;
-	/* create-as-caller switches away from ctx->cred: there must be one */
-	if (args->caller && !ctx->cred)
+	/* the security modules label the new object from the stacked dentry */
+	if (args->caller && !args->stacked)
 		return -EINVAL;
 
 	switch (args->mode & S_IFMT) {
@@ -275,13 +288,12 @@ static int backing_do_create(struct mnt_idmap *idmap, struct inode *dir,
  * Switch to the caller's ownership for the creation, within the override
  * backing_dirop_start() made: backing_dirop_end() reverts both at once.
  */
-static int backing_create_as(struct dentry *dentry,
-			     const struct backing_create_args *args)
+static int backing_create_as(const struct backing_create_args *args)
 {
 	if (!args->caller)
 		return 0;
-	return stack_creds_create_as(dentry, args->mode, args->uid, args->gid,
-				     args->caller);
+	return stack_creds_create_as(args->stacked, args->mode, args->uid,
+				     args->gid, args->caller);
 }
 
 /**
@@ -295,8 +307,9 @@ static int backing_create_as(struct dentry *dentry,
  *
  * Create @name in @dir with the credentials of @ctx, holding write access
  * to @dir's mount and @dir's inode lock.  With @args->caller set, the
- * object is created as that caller (stack_creds_create_as()), which needs
- * @ctx->cred to switch away from.  The caller must path_put() @out.
+ * object is created as that caller (stack_creds_create_as()), labelled by
+ * the security modules from @args->stacked.  The caller must path_put()
+ * @out.
  *
  * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments, -EXDEV
  * if @dir is not beneath @ctx->root, -EEXIST if @name exists, or the error
@@ -318,7 +331,7 @@ int backing_create(const struct backing_ctx *ctx, const struct path *dir,
 
 	err = -EEXIST;
 	if (d_really_is_negative(op.dentry))
-		err = backing_create_as(op.dentry, args);
+		err = backing_create_as(args);
 	if (!err)
 		err = backing_do_create(mnt_idmap(dir->mnt),
 					d_inode(dir->dentry), op.dentry, args);
@@ -353,7 +366,9 @@ int backing_link(const struct backing_ctx *ctx, const struct path *old,
 	struct backing_dirop op;
 	int err;
 
-	err = backing_check_path(old);
+	err = backing_check_op(ctx, old);
+	if (!err && backing_check_path(ctx->root))
+		err = -EINVAL;
 	if (err)
 		return err;
 	if (!dir || old->mnt != dir->mnt)

@@ -62,7 +62,8 @@ int backing_iterate_dir(const struct backing_ctx *ctx,
 	const struct cred *old_cred;
 	int err;
 
-	if (!backing_dir || !stacked || !stacked->actor)
+	if (backing_check_ctx(ctx) || !backing_dir || !stacked ||
+	    !stacked->actor)
 		return -EINVAL;
 
 	/* Left alone if iterate_dir() fails before reading anything. */

@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/security.h>
 #include <linux/stat.h>
 #include <linux/statfs.h>
 #include <linux/xattr.h>
@@ -40,7 +41,7 @@ int backing_getattr(const struct backing_ctx *ctx, struct inode *stacked,
 	const struct cred *old_cred;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 	if (!stat)
@@ -137,7 +138,7 @@ int backing_setattr(const struct backing_ctx *ctx, struct inode *stacked,
 	struct iattr battr;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 	if (!attr)
@@ -178,7 +179,7 @@ int backing_permission(const struct backing_ctx *ctx, const struct path *path,
 	const struct cred *old_cred;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 
@@ -206,7 +207,7 @@ int backing_readlink(const struct backing_ctx *ctx, const struct path *path,
 	const struct cred *old_cred;
 	int ret;
 
-	ret = backing_check_path(path);
+	ret = backing_check_op(ctx, path);
 	if (ret)
 		return ret;
 
@@ -237,7 +238,7 @@ const char *backing_get_link(const struct backing_ctx *ctx,
 	const char *link;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return ERR_PTR(err);
 	if (!done)
@@ -268,7 +269,7 @@ ssize_t backing_getxattr(const struct backing_ctx *ctx,
 	const struct cred *old_cred;
 	ssize_t ret;
 
-	ret = backing_check_path(path);
+	ret = backing_check_op(ctx, path);
 	if (ret)
 		return ret;
 	if (!name)
@@ -305,7 +306,7 @@ int backing_setxattr(const struct backing_ctx *ctx, struct inode *stacked,
 	const struct cred *old_cred;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 	if (!name)
@@ -341,7 +342,7 @@ ssize_t backing_listxattr(const struct backing_ctx *ctx,
 	const struct cred *old_cred;
 	ssize_t ret;
 
-	ret = backing_check_path(path);
+	ret = backing_check_op(ctx, path);
 	if (ret)
 		return ret;
 
@@ -371,7 +372,7 @@ int backing_removexattr(const struct backing_ctx *ctx, struct inode *stacked,
 	const struct cred *old_cred;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 	if (!name)
@@ -405,7 +406,7 @@ int backing_statfs(const struct backing_ctx *ctx, const struct path *path,
 	const struct cred *old_cred;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 	if (!buf)
@@ -418,15 +419,51 @@ int backing_statfs(const struct backing_ctx *ctx, const struct path *path,
 }
 EXPORT_SYMBOL_GPL(backing_statfs);
 
+/*
+ * vfs_fileattr_get() and vfs_fileattr_set() leave the security modules to
+ * the ioctl path that normally calls them.  Ask them about the ioctl a user
+ * of the backing filesystem would have made, on a file opened for it.
+ */
+static int backing_fileattr_security(const struct path *path,
+				     const struct fileattr *fa, bool set)
+{
+	struct file *file;
+	unsigned int cmd;
+	int err;
+
+	if (!d_is_reg(path->dentry) && !d_is_dir(path->dentry))
+		return -ENOTTY;
+	if (fa->fsx_valid)
+		cmd = set ? FS_IOC_FSSETXATTR : FS_IOC_FSGETXATTR;
+	else
+		cmd = set ? FS_IOC_SETFLAGS : FS_IOC_GETFLAGS;
+
+	file = dentry_open(path, O_RDONLY, current_cred());
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	err = security_file_ioctl(file, cmd, 0);
+	fput(file);
+	return err;
+}
+
+/* "Not supported here" leaves the kernel as ENOTTY, as from the ioctl. */
+static int backing_fileattr_errno(int err)
+{
+	return err == -ENOIOCTLCMD ? -ENOTTY : err;
+}
+
 /**
  * backing_fileattr_get - get the inode flags of a backing object
  * @ctx: backing context
  * @path: the backing object
  * @fa: where to store the flags
  *
- * Return: 0 on success, -EINVAL or -ENOENT on bad arguments, or the error
- * of vfs_fileattr_get(), which is -ENOIOCTLCMD if the backing filesystem
- * does not support inode flags.
+ * The security modules are asked about FS_IOC_GETFLAGS or
+ * FS_IOC_FSGETXATTR on the backing object first, as the ioctl would.
+ *
+ * Return: 0 on success, -EINVAL or -ENOENT on bad arguments, -ENOTTY if
+ * the backing object or filesystem has no inode flags, or the error of the
+ * security modules or of vfs_fileattr_get().
  */
 int backing_fileattr_get(const struct backing_ctx *ctx,
 			 const struct path *path, struct fileattr *fa)
@@ -434,16 +471,18 @@ int backing_fileattr_get(const struct backing_ctx *ctx,
 	const struct cred *old_cred;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 	if (!fa)
 		return -EINVAL;
 
 	old_cred = backing_override_creds(ctx);
-	err = vfs_fileattr_get(path->dentry, fa);
+	err = backing_fileattr_security(path, fa, false);
+	if (!err)
+		err = vfs_fileattr_get(path->dentry, fa);
 	backing_revert_creds(old_cred);
-	return err;
+	return backing_fileattr_errno(err);
 }
 EXPORT_SYMBOL_GPL(backing_fileattr_get);
 
@@ -457,9 +496,12 @@ EXPORT_SYMBOL_GPL(backing_fileattr_get);
  * Set the flags with vfs_fileattr_set() and the credentials of @ctx,
  * holding write access to the mount.
  *
- * Return: 0 on success, -EINVAL or -ENOENT on bad arguments, or the error
- * of vfs_fileattr_set(), which is -ENOIOCTLCMD if the backing filesystem
- * does not support inode flags.
+ * The security modules are asked about FS_IOC_SETFLAGS or
+ * FS_IOC_FSSETXATTR on the backing object first, as the ioctl would.
+ *
+ * Return: 0 on success, -EINVAL or -ENOENT on bad arguments, -ENOTTY if
+ * the backing object or filesystem has no inode flags, or the error of the
+ * security modules or of vfs_fileattr_set().
  */
 int backing_fileattr_set(const struct backing_ctx *ctx, struct inode *stacked,
 			 const struct path *path, struct fileattr *fa)
@@ -467,7 +509,7 @@ int backing_fileattr_set(const struct backing_ctx *ctx, struct inode *stacked,
 	const struct cred *old_cred;
 	int err;
 
-	err = backing_check_path(path);
+	err = backing_check_op(ctx, path);
 	if (err)
 		return err;
 	if (!fa)
@@ -477,11 +519,13 @@ int backing_fileattr_set(const struct backing_ctx *ctx, struct inode *stacked,
 		return err;
 
 	old_cred = backing_override_creds(ctx);
-	err = vfs_fileattr_set(mnt_idmap(path->mnt), path->dentry, fa);
+	err = backing_fileattr_security(path, fa, true);
+	if (!err)
+		err = vfs_fileattr_set(mnt_idmap(path->mnt), path->dentry, fa);
 	backing_revert_creds(old_cred);
 	mnt_drop_write(path->mnt);
 	if (!err)
 		backing_follow(ctx, stacked, path);
-	return err;
+	return backing_fileattr_errno(err);
 }
 EXPORT_SYMBOL_GPL(backing_fileattr_set);

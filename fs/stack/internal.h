@@ -11,19 +11,24 @@
 #include <linux/path.h>
 
 /*
- * Switch to the credentials of @ctx, if it has any.  Returns what has to
- * be handed to backing_revert_creds(), NULL when nothing was switched.
+ * Every backing operation runs with the credentials of its context.  A
+ * context without them is refused rather than run with the caller's.
  */
+static inline int backing_check_ctx(const struct backing_ctx *ctx)
+{
+	return ctx && ctx->cred ? 0 : -EINVAL;
+}
+
+/* Switch to the credentials of @ctx; hand the result to the revert. */
 static inline const struct cred *
 backing_override_creds(const struct backing_ctx *ctx)
 {
-	return ctx->cred ? override_creds(ctx->cred) : NULL;
+	return override_creds(ctx->cred);
 }
 
 static inline void backing_revert_creds(const struct cred *old)
 {
-	if (old)
-		revert_creds(old);
+	revert_creds(old);
 }
 
 /* Let the stacked inode, if any, follow the backing object at @path. */
@@ -45,6 +50,15 @@ static inline int backing_check_path(const struct path *path)
 	if (d_really_is_negative(path->dentry))
 		return -ENOENT;
 	return 0;
+}
+
+/* A context to run with and an existing backing object to run on. */
+static inline int backing_check_op(const struct backing_ctx *ctx,
+				   const struct path *path)
+{
+	int err = backing_check_ctx(ctx);
+
+	return err ? err : backing_check_path(path);
 }
 
 #endif /* _FS_STACK_INTERNAL_H */

@@ -528,6 +528,7 @@ static const struct stack_attr_case stack_attr_cases[] = {
 	{ "RDEV", BACKING_ATTR_RDEV, NULL, BIT(F_RDEV) },
 	{ "BLKBITS", BACKING_ATTR_BLKBITS, NULL, BIT(F_BLKBITS) },
 	{ "FLAGS", BACKING_ATTR_FLAGS, NULL, BIT(F_FLAGS) },
+	{ "RAW_FLAGS", BACKING_ATTR_RAW_FLAGS, NULL, BIT(F_FLAGS) },
 	{ "ALL", BACKING_ATTR_ALL, NULL, A_ALL },
 	{ "copy_times", 0, backing_inode_copy_times, A_TIMES },
 	{ "copy_atime", 0, backing_inode_copy_atime, A_ATIME },
@@ -579,6 +580,27 @@ static void stack_copy_attr_bits(struct kunit *test)
 				    param->fields & BIT(i) ? from[i] : before[i],
 				    "%s", stack_attr_field[i]);
 	}
+}
+
+/*
+ * BACKING_ATTR_FLAGS mirrors only the flags the VFS acts on; the raw copy
+ * takes the backing inode's own flags too.
+ */
+static void stack_copy_attr_flags_mask(struct kunit *test)
+{
+	struct inode *src = stack_test_inode(test);
+	struct inode *dst = stack_test_inode(test);
+	struct inode *raw = stack_test_inode(test);
+
+	src->i_flags = S_APPEND | S_NOATIME | S_SWAPFILE | S_DAX;
+	dst->i_flags = S_IMMUTABLE | S_PRIVATE;
+	raw->i_flags = S_IMMUTABLE | S_PRIVATE;
+
+	backing_inode_copy_attr(dst, src, NULL, BACKING_ATTR_FLAGS);
+	backing_inode_copy_attr(raw, src, NULL, BACKING_ATTR_RAW_FLAGS);
+
+	KUNIT_EXPECT_EQ(test, dst->i_flags, S_APPEND | S_NOATIME | S_PRIVATE);
+	KUNIT_EXPECT_EQ(test, raw->i_flags, src->i_flags);
 }
 
 /* The owner is copied as seen through the idmap of the backing mount. */
@@ -758,6 +780,7 @@ static void stack_create_as_caller_owner(struct kunit *test)
 {
 	struct stack_test *st = test->priv;
 	struct backing_ctx ctx = st->ctx;
+	struct path *stacked = stack_test_get(test, &st->root, "new");
 	struct path *out = stack_test_path(test);
 	struct qstr name = QSTR("new");
 	struct stack_creds *mounter = stack_test_mounter(test,
@@ -767,6 +790,7 @@ static void stack_create_as_caller_owner(struct kunit *test)
 		.caller = current_cred(),
 		.uid = KUIDT_INIT(STACK_TEST_UID),
 		.gid = KGIDT_INIT(STACK_TEST_GID),
+		.stacked = stacked->dentry,
 	};
 	const struct cred *before = current_cred();
 
@@ -781,11 +805,10 @@ static void stack_create_as_caller_owner(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, current_cred(), before);
 }
 
-/* Creating as a caller needs mounter credentials to switch away from. */
-static void stack_create_as_caller_needs_cred(struct kunit *test)
+/* Creating as a caller needs the stacked dentry for the LSMs. */
+static void stack_create_as_caller_needs_dentry(struct kunit *test)
 {
 	struct stack_test *st = test->priv;
-	struct backing_ctx ctx = st->ctx;
 	struct path *out = stack_test_path(test);
 	struct qstr name = QSTR("new");
 	struct backing_create_args args = {
@@ -795,9 +818,40 @@ static void stack_create_as_caller_needs_cred(struct kunit *test)
 		.gid = KGIDT_INIT(STACK_TEST_GID),
 	};
 
-	ctx.cred = NULL;
-	KUNIT_EXPECT_EQ(test, backing_create(&ctx, &st->root, &name, &args,
-					     out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, backing_create(&st->ctx, &st->root, &name,
+					     &args, out), -EINVAL);
+	KUNIT_EXPECT_NULL(test, out->dentry);
+}
+
+/*
+ * A context without credentials is refused by every helper family rather
+ * than run with the caller's credentials, and the namespace helpers need a
+ * root to stay beneath.
+ */
+static void stack_ctx_required(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct path *file = stack_test_make(test, &st->root, "f",
+					    S_IFREG | 0640, NULL);
+	struct backing_ctx nocred = st->ctx;
+	struct backing_ctx noroot = st->ctx;
+	struct qstr name = QSTR("f");
+	struct path out = {};
+	struct kstat stat;
+
+	nocred.cred = NULL;
+	noroot.root = NULL;
+	KUNIT_EXPECT_EQ(test, backing_getattr(&nocred, NULL, file, &stat,
+					      STATX_BASIC_STATS, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, backing_lookup(&nocred, &st->root, &name, &out),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, backing_resolve(&nocred, "f", 0, &out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, backing_lookup(&noroot, &st->root, &name, &out),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, backing_unlink(&noroot, &st->root, &name),
+			-EINVAL);
+	KUNIT_EXPECT_NULL(test, out.dentry);
+	KUNIT_EXPECT_TRUE(test, d_really_is_positive(file->dentry));
 }
 
 /* Without stack_creds_create_as(), the mounter owns what it creates. */
@@ -1542,6 +1596,22 @@ static void stack_fileattr_get(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fa.flags, 0);
 }
 
+/* Objects without inode flags answer as the ioctl would: -ENOTTY. */
+static void stack_fileattr_symlink(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct path *link = stack_test_make(test, &st->root, "l",
+					    S_IFLNK | 0777, "f");
+	struct fileattr fa;
+
+	memset(&fa, 0, sizeof(fa));
+	KUNIT_EXPECT_EQ(test, backing_fileattr_get(&st->ctx, link, &fa),
+			-ENOTTY);
+	fileattr_fill_flags(&fa, FS_NOATIME_FL);
+	KUNIT_EXPECT_EQ(test, backing_fileattr_set(&st->ctx, NULL, link, &fa),
+			-ENOTTY);
+}
+
 /* Flags that were set read back, and the stacked inode follows. */
 static void stack_fileattr_set(struct kunit *test)
 {
@@ -1678,13 +1748,15 @@ static void stack_backing_file_read(struct kunit *test)
 static struct kunit_case stack_test_cases[] = {
 	KUNIT_CASE_PARAM(stack_copy_attr_bits, stack_attr_gen_params),
 	KUNIT_CASE(stack_copy_attr_owner_idmap),
+	KUNIT_CASE(stack_copy_attr_flags_mask),
 	KUNIT_CASE(stack_copy_attr_size_blocks),
 	KUNIT_CASE(stack_creds_init_caps),
 	KUNIT_CASE(stack_creds_put_safe),
 	KUNIT_CASE(stack_creds_override_nesting),
 	KUNIT_CASE(stack_creds_create_as_ids),
 	KUNIT_CASE(stack_create_as_caller_owner),
-	KUNIT_CASE(stack_create_as_caller_needs_cred),
+	KUNIT_CASE(stack_create_as_caller_needs_dentry),
+	KUNIT_CASE(stack_ctx_required),
 	KUNIT_CASE(stack_create_mounter_owner),
 	KUNIT_CASE_PARAM(stack_lookup_bad_name, stack_lookup_gen_params),
 	KUNIT_CASE(stack_lookup_outside_root),
@@ -1710,6 +1782,7 @@ static struct kunit_case stack_test_cases[] = {
 	KUNIT_CASE(stack_xattr_remove),
 	KUNIT_CASE(stack_statfs),
 	KUNIT_CASE(stack_fileattr_get),
+	KUNIT_CASE(stack_fileattr_symlink),
 	KUNIT_CASE(stack_fileattr_set),
 	KUNIT_CASE(stack_iterate_dir_filter),
 	KUNIT_CASE(stack_backing_file_read),

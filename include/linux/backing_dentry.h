@@ -27,6 +27,8 @@ struct qstr;
  *	this path.
  * @uid: owner of the new object when @caller is set
  * @gid: group of the new object when @caller is set
+ * @stacked: the stacked dentry being created, from which the security
+ *	modules label the new object; required when @caller is set
  */
 struct backing_create_args {
 	umode_t mode;
@@ -36,6 +38,7 @@ struct backing_create_args {
 	const struct cred *caller;
 	kuid_t uid;
 	kgid_t gid;
+	struct dentry *stacked;
 };
 
 /**

@@ -22,8 +22,12 @@ struct mnt_idmap;
  * @BACKING_ATTR_NLINK: link count
  * @BACKING_ATTR_RDEV: device number of special files
  * @BACKING_ATTR_BLKBITS: block size
- * @BACKING_ATTR_FLAGS: i_flags
+ * @BACKING_ATTR_FLAGS: the inode flags the VFS acts on (S_SYNC, S_NOATIME,
+ *	S_APPEND, S_IMMUTABLE, S_DIRSYNC), set with inode_set_flags(); the
+ *	other flags describe the backing inode and are left alone
  * @BACKING_ATTR_ALL: all of the above
+ * @BACKING_ATTR_RAW_FLAGS: all of i_flags, stored as they are, as eCryptfs
+ *	has always done; not part of BACKING_ATTR_ALL
  */
 enum backing_attr {
 	BACKING_ATTR_OWNER	= BIT(0),
@@ -36,6 +40,7 @@ enum backing_attr {
 	BACKING_ATTR_BLKBITS	= BIT(7),
 	BACKING_ATTR_FLAGS	= BIT(8),
 	BACKING_ATTR_ALL	= BIT(9) - 1,
+	BACKING_ATTR_RAW_FLAGS	= BIT(9),
 };
 
 void backing_inode_copy_attr(struct inode *dst, const struct inode *src,
