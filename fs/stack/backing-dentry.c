@@ -393,6 +393,33 @@ int backing_link(const struct backing_ctx *ctx, const struct path *old,
 }
 EXPORT_SYMBOL_GPL(backing_link);
 
+/* Remove @name from @dir: a directory if @dir_wanted, else anything else. */
+static int backing_remove(const struct backing_ctx *ctx, const struct path *dir,
+			  const struct qstr *name, bool dir_wanted)
+{
+	struct mnt_idmap *idmap;
+	struct inode *pdir;
+	struct backing_dirop op;
+	int err;
+
+	err = backing_dirop_start(ctx, dir, name, &op);
+	if (err)
+		return err;
+
+	idmap = mnt_idmap(dir->mnt);
+	pdir = d_inode(dir->dentry);
+	if (d_really_is_negative(op.dentry))
+		err = -ENOENT;
+	else if (d_is_dir(op.dentry) != dir_wanted)
+		err = dir_wanted ? -ENOTDIR : -EISDIR;
+	else if (dir_wanted)
+		err = vfs_rmdir(idmap, pdir, op.dentry);
+	else
+		err = vfs_unlink(idmap, pdir, op.dentry, NULL);
+	backing_dirop_end(&op);
+	return err;
+}
+
 /**
  * backing_unlink - remove a non-directory from a backing directory
  * @ctx: backing context
@@ -406,22 +433,7 @@ EXPORT_SYMBOL_GPL(backing_link);
 int backing_unlink(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name)
 {
-	struct backing_dirop op;
-	int err;
-
-	err = backing_dirop_start(ctx, dir, name, &op);
-	if (err)
-		return err;
-
-	if (d_really_is_negative(op.dentry))
-		err = -ENOENT;
-	else if (d_is_dir(op.dentry))
-		err = -EISDIR;
-	else
-		err = vfs_unlink(mnt_idmap(dir->mnt), d_inode(dir->dentry),
-				 op.dentry, NULL);
-	backing_dirop_end(&op);
-	return err;
+	return backing_remove(ctx, dir, name, false);
 }
 EXPORT_SYMBOL_GPL(backing_unlink);
 
@@ -439,22 +451,7 @@ EXPORT_SYMBOL_GPL(backing_unlink);
 int backing_rmdir(const struct backing_ctx *ctx, const struct path *dir,
 		  const struct qstr *name)
 {
-	struct backing_dirop op;
-	int err;
-
-	err = backing_dirop_start(ctx, dir, name, &op);
-	if (err)
-		return err;
-
-	if (d_really_is_negative(op.dentry))
-		err = -ENOENT;
-	else if (!d_is_dir(op.dentry))
-		err = -ENOTDIR;
-	else
-		err = vfs_rmdir(mnt_idmap(dir->mnt), d_inode(dir->dentry),
-				op.dentry);
-	backing_dirop_end(&op);
-	return err;
+	return backing_remove(ctx, dir, name, true);
 }
 EXPORT_SYMBOL_GPL(backing_rmdir);
 

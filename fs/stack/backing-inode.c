@@ -80,6 +80,33 @@ static void backing_prepare_iattr(struct iattr *attr)
 	attr->ia_valid &= ~ATTR_OPEN;
 }
 
+/*
+ * A change of a backing object: write access to its mount, then the
+ * credentials of @ctx.  backing_change_end() undoes both and, if the
+ * change succeeded, lets the stacked inode follow.
+ */
+static int backing_change_start(const struct backing_ctx *ctx,
+				const struct path *path,
+				const struct cred **old_cred)
+{
+	int err = mnt_want_write(path->mnt);
+
+	if (!err)
+		*old_cred = backing_override_creds(ctx);
+	return err;
+}
+
+static int backing_change_end(const struct backing_ctx *ctx,
+			      struct inode *stacked, const struct path *path,
+			      const struct cred *old_cred, int err)
+{
+	backing_revert_creds(old_cred);
+	mnt_drop_write(path->mnt);
+	if (!err)
+		backing_follow(ctx, stacked, path);
+	return err;
+}
+
 static int backing_notify_change(const struct backing_ctx *ctx,
 				 struct inode *stacked, const struct path *path,
 				 struct iattr *attr)
@@ -117,8 +144,8 @@ static int backing_notify_change(const struct backing_ctx *ctx,
  * the way overlayfs does it:
  *
  *  - when the change kills the set-user-ID or set-group-ID bit
- *    (ATTR_KILL_SUID or ATTR_KILL_SGID, set by the VFS for a truncate,
- *    a change of owner or a write by someone else than the owner),
+ *    (ATTR_KILL_SUID or ATTR_KILL_SGID, set by the VFS for a change of
+ *    owner, or for a truncate or write by a task without CAP_FSETID),
  *    ATTR_MODE is dropped so that notify_change() clears the bits from
  *    the mode of the backing inode, not from a mode computed for the
  *    stacked inode;
@@ -311,18 +338,13 @@ int backing_setxattr(const struct backing_ctx *ctx, struct inode *stacked,
 		return err;
 	if (!name)
 		return -EINVAL;
-	err = mnt_want_write(path->mnt);
+	err = backing_change_start(ctx, path, &old_cred);
 	if (err)
 		return err;
 
-	old_cred = backing_override_creds(ctx);
 	err = vfs_setxattr(mnt_idmap(path->mnt), path->dentry, name, value,
 			   size, flags);
-	backing_revert_creds(old_cred);
-	mnt_drop_write(path->mnt);
-	if (!err)
-		backing_follow(ctx, stacked, path);
-	return err;
+	return backing_change_end(ctx, stacked, path, old_cred, err);
 }
 EXPORT_SYMBOL_GPL(backing_setxattr);
 
@@ -377,17 +399,12 @@ int backing_removexattr(const struct backing_ctx *ctx, struct inode *stacked,
 		return err;
 	if (!name)
 		return -EINVAL;
-	err = mnt_want_write(path->mnt);
+	err = backing_change_start(ctx, path, &old_cred);
 	if (err)
 		return err;
 
-	old_cred = backing_override_creds(ctx);
 	err = vfs_removexattr(mnt_idmap(path->mnt), path->dentry, name);
-	backing_revert_creds(old_cred);
-	mnt_drop_write(path->mnt);
-	if (!err)
-		backing_follow(ctx, stacked, path);
-	return err;
+	return backing_change_end(ctx, stacked, path, old_cred, err);
 }
 EXPORT_SYMBOL_GPL(backing_removexattr);
 
@@ -514,18 +531,14 @@ int backing_fileattr_set(const struct backing_ctx *ctx, struct inode *stacked,
 		return err;
 	if (!fa)
 		return -EINVAL;
-	err = mnt_want_write(path->mnt);
+	err = backing_change_start(ctx, path, &old_cred);
 	if (err)
 		return err;
 
-	old_cred = backing_override_creds(ctx);
 	err = backing_fileattr_security(path, fa, true);
 	if (!err)
 		err = vfs_fileattr_set(mnt_idmap(path->mnt), path->dentry, fa);
-	backing_revert_creds(old_cred);
-	mnt_drop_write(path->mnt);
-	if (!err)
-		backing_follow(ctx, stacked, path);
+	err = backing_change_end(ctx, stacked, path, old_cred, err);
 	return backing_fileattr_errno(err);
 }
 EXPORT_SYMBOL_GPL(backing_fileattr_set);
