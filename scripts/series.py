@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Move the fsstack series between the repository and build/linux.
 
-assemble: base kernel (Debian linux-source-6.12) as one commit, then every
+assemble: base kernel (Debian linux-source-7.3) as one commit, then every
           patch of patches/series as one commit, the files a commit creates
           taken from their kernel paths in the repository.
 refresh:  the reverse: every commit after the base in build/linux becomes a
@@ -27,7 +27,8 @@ BUILD = os.path.join(TOP, 'build')
 LINUX = os.path.join(BUILD, 'linux')
 PATCHES = os.path.join(TOP, 'patches')
 SERIES = os.path.join(PATCHES, 'series')
-TARBALL = '/usr/src/linux-source-6.12.tar.xz'
+BASE_PKG = 'linux-source-7.3'
+TARBALL = os.path.join(BUILD, 'src', BASE_PKG + '.tar.xz')
 NEWFILE = 'fsstack-new-file: '
 STAGE_NAMES = {
     1: 'fs/stack library',
@@ -105,24 +106,31 @@ def read_stamp():
 
 
 def base_version():
-    r = subprocess.run(['dpkg-query', '-W', '-f=${Version}',
-                        'linux-source-6.12'], stdout=subprocess.PIPE)
-    return r.stdout.decode().strip() or 'unknown'
+    try:
+        return open(os.path.join(BUILD, 'src', 'VERSION')).read().strip()
+    except OSError:
+        return 'unknown'
 
 
 def make_base():
+    want = 'Debian %s %s' % (BASE_PKG, base_version())
     if os.path.isdir(os.path.join(LINUX, '.git')):
         if git('tag', '-l', 'base').strip():
-            return
+            have = git('log', '-1', '--format=%s', 'base').strip()
+            if have == want:
+                return
+            sys.exit('assemble: build/linux is based on "%s", not "%s": '
+                     'move it aside (or remove it) and assemble again' %
+                     (have, want))
     if not os.path.exists(TARBALL):
         sys.exit('%s missing: run scripts/deps' % TARBALL)
     ver = base_version()
-    print('assemble: unpacking linux-source-6.12 %s (once)' % ver)
+    print('assemble: unpacking %s %s (once)' % (BASE_PKG, ver))
     shutil.rmtree(LINUX, ignore_errors=True)
     os.makedirs(BUILD, exist_ok=True)
     tmp = tempfile.mkdtemp(dir=BUILD)
     subprocess.run(['tar', '-xJf', TARBALL, '-C', tmp], check=True)
-    os.rename(os.path.join(tmp, 'linux-source-6.12'), LINUX)
+    os.rename(os.path.join(tmp, BASE_PKG), LINUX)
     os.rmdir(tmp)
     git('init', '-q', '-b', 'fsstack')
     git('config', 'notes.rewriteRef', 'refs/notes/commits')
@@ -130,7 +138,7 @@ def make_base():
     git('config', 'user.name', 'fsstack developer')
     git('config', 'user.email', 'fsstack@localhost')
     git('add', '-A', '-f')
-    git('commit', '-q', '-m', 'Debian linux-source-6.12 %s' % ver,
+    git('commit', '-q', '-m', 'Debian %s %s' % (BASE_PKG, ver),
         env=BASE_IDENT)
     git('tag', 'base')
 
@@ -301,7 +309,7 @@ def refresh(args):
     allp = sorted(new + series, key=lambda x: (x[0], x[1]))
     with open(SERIES, 'w') as fh:
         fh.write('# fsstack series, applied in this order on Debian '
-                 'linux-source-6.12 (scripts/series.py)\n')
+                 '%s (scripts/series.py)\n' % BASE_PKG)
         last = None
         for s, rel in allp:
             if s != last:
