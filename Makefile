@@ -8,12 +8,14 @@
 #   make refresh     write build/linux's commits back to patches/ and files
 #   make assemble    rebuild build/linux from the repository (FORCE=1 to
 #                    discard unrefreshed work there)
+#   make mail        the series as mail in build/mail/stageN/, cover letters
+#                    included, signed off with your git identity
 # STAGE=1|2|3 limits the series to its first stages (default: all).
 
 STAGE ?= 3
 export STAGE FORCE
 
-.PHONY: all demo check bench deps assemble refresh kernel kernel-perf clean
+.PHONY: all demo check bench deps assemble refresh mail kernel kernel-perf clean
 
 all: demo
 
@@ -25,6 +27,9 @@ assemble: deps
 
 refresh:
 	python3 scripts/series.py refresh
+
+mail: assemble
+	python3 scripts/mail
 
 kernel: assemble
 	scripts/kbuild debug

@@ -6,6 +6,9 @@ KUnit: the KTAP in dmesg.txt, parsed by the tree's kunit.py (JSON).
 Selftests: every selftest-*.log the guest job wrote (kselftest TAP).
 Splats: console.log scanned for KASAN, lockdep, WARNING, BUG, Oops, hung
 tasks; each one is printed with context and fails the run.
+Host-side checks: build/host-results.txt (next to LINUXDIR), 'ok NAME',
+'not ok NAME [# reason]' or 'ok NAME # SKIP reason' a line (scripts/check
+writes it), one test each, kind 'host'.
 Prints one line per failure or skip, then 'N passed, N failed[, N skipped]'
 as its last line.  Exit 1 if anything failed or splatted.
 """
@@ -107,9 +110,37 @@ def splats(rundir):
     return found
 
 
+# ---- host-side checks
+HOST_RESULTS = 'host-results.txt'
+HOST_LINE = re.compile(r'^(ok|not ok) (\S+)(?:\s+#\s*(SKIP\b)?\s*(.*))?$')
+
+
+def host_results(linux):
+    """build/host-results.txt: (kind, name, status) per line; the check
+    printed its reasons already."""
+    path = os.path.join(os.path.dirname(linux), HOST_RESULTS)
+    if not os.path.exists(path):
+        return []
+    out = []
+    for lineno, line in enumerate(open(path, errors='replace'), 1):
+        if not line.strip():
+            continue
+        m = HOST_LINE.match(line.strip())
+        if not m:
+            out.append(('host', '(unreadable line %d)' % lineno, 'FAIL'))
+        elif m.group(3):
+            out.append(('host', m.group(2), 'SKIP'))
+        else:
+            out.append(('host', m.group(2),
+                        'PASS' if m.group(1) == 'ok' else 'FAIL'))
+    return out
+# ---- end host-side checks
+
+
 def main():
     rundir, linux = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     res = kunit(rundir, linux) + selftests(rundir)
+    res += host_results(linux)
     sp = splats(rundir)
     npass = sum(1 for r in res if r[2] == 'PASS')
     nfail = sum(1 for r in res if r[2] not in ('PASS', 'SKIP'))
