@@ -9,6 +9,9 @@ tasks; each one is printed with context and fails the run.
 Host-side checks: build/host-results.txt (next to LINUXDIR), 'ok NAME',
 'not ok NAME [# reason]' or 'ok NAME # SKIP reason' a line (scripts/check
 writes it), one test each, kind 'host'.
+Expected suites: every suite scripts/expected-suites names for the stages
+LINUXDIR holds must have a result, else 'not ok expected-suite KIND NAME
+missing', one failure each.
 Prints one line per failure or skip, then 'N passed, N failed[, N skipped]'
 as its last line.  Exit 1 if anything failed or splatted.
 """
@@ -110,9 +113,11 @@ def splats(rundir):
     return found
 
 
-# ---- host-side checks
+# ---- host-side checks and expected suites
 HOST_RESULTS = 'host-results.txt'
 HOST_LINE = re.compile(r'^(ok|not ok) (\S+)(?:\s+#\s*(SKIP\b)?\s*(.*))?$')
+EXPECTED = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        'expected-suites')
 
 
 def host_results(linux):
@@ -134,7 +139,49 @@ def host_results(linux):
             out.append(('host', m.group(2),
                         'PASS' if m.group(1) == 'ok' else 'FAIL'))
     return out
-# ---- end host-side checks
+
+
+def assembled_stage(linux):
+    """The last stage of the series LINUXDIR holds: the highest "stage: N"
+    note after base, 1 if no commit has one, 0 without commits.  If git
+    cannot tell, every stage (expect everything)."""
+    def git(*args):
+        r = subprocess.run(['git', '-C', linux, *args], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL)
+        return r.stdout.decode() if r.returncode == 0 else None
+    count = git('rev-list', '--count', 'base..HEAD')
+    notes = git('log', '--format=%N', 'base..HEAD')
+    if count is None or notes is None:
+        return sys.maxsize
+    stages = [int(n) for n in re.findall(r'stage:\s*(\d+)', notes)]
+    return max(stages) if stages else (1 if int(count) else 0)
+
+
+def missing_suites(linux, res):
+    """'KIND NAME' of each suite scripts/expected-suites expects and res
+    has no result of."""
+    stage = assembled_stage(linux)
+    try:
+        lines = open(EXPECTED).read().splitlines()
+    except OSError:
+        return ['(%s unreadable)' % EXPECTED]
+    missing = []
+    for lineno, line in enumerate(lines, 1):
+        f = line.split('#', 1)[0].split()
+        if not f:
+            continue
+        if len(f) != 3 or not f[0].isdigit():
+            missing.append('(expected-suites:%d unreadable)' % lineno)
+            continue
+        if int(f[0]) > stage:
+            continue
+        kind, name = f[1], f[2]
+        if not any(r[0] == kind and (r[1] == name or
+                                     r[1].startswith((name + '.', name + '/')))
+                   for r in res):
+            missing.append('%s %s' % (kind, name))
+    return missing
+# ---- end host-side checks and expected suites
 
 
 def main():
@@ -145,6 +192,8 @@ def main():
     npass = sum(1 for r in res if r[2] == 'PASS')
     nfail = sum(1 for r in res if r[2] not in ('PASS', 'SKIP'))
     nskip = sum(1 for r in res if r[2] == 'SKIP')
+    missing = missing_suites(linux, res)        # scripts/expected-suites
+    nfail += len(missing)
     suites = sorted({(k, n.split('.')[0]) for k, n, s in res})
     for k, s in suites:
         sub = [r for r in res if r[0] == k and r[1].split('.')[0] == s]
@@ -153,6 +202,8 @@ def main():
     for k, n, s in res:
         if s != 'PASS':
             print('%s %s %s' % (s, k, n))
+    for m in missing:
+        print('not ok expected-suite %s missing' % m)
     for s in sp:
         print('SPLAT in guest log:\n' + s + '\n')
     with open(os.path.join(rundir, 'results.json'), 'w') as f:
