@@ -5,7 +5,11 @@
  * The fsstack series moves overlayfs onto a common stacking library.  These
  * tests record what overlayfs does on an unmodified kernel so that the
  * conversion can be checked against it: copy-up, whiteouts, opaque
- * directories, renames, xattr handling, hard links, credentials and statfs.
+ * directories, renames, xattr handling, hard links, credentials, statfs,
+ * O_TMPFILE, objects made by an unprivileged caller, an idmapped lower layer,
+ * quota limits that the mounter's CAP_SYS_RESOURCE does not lift, and the
+ * file operations passed on to the real file: fsync, fallocate, llseek with
+ * SEEK_DATA/SEEK_HOLE, copy_file_range and clone.
  *
  * Every test runs in its own mount namespace on a private tmpfs holding
  * lower/, upper/, work/ and merged/, so trusted.* xattrs and whiteouts work
@@ -17,6 +21,8 @@
  * (overlayfs lists them there when they differ from the module default) and
  * otherwise from /sys/module/overlay/parameters.  Extra mount options for a
  * whole run can be given in OVL_TEST_MOUNT_OPTS, e.g. "index=on".
+ *
+ * The quota test needs CONFIG_TMPFS_QUOTA and is skipped without it.
  */
 
 #define _GNU_SOURCE
@@ -32,6 +38,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <linux/capability.h>
+#include <linux/quota.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -49,6 +58,12 @@
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE		0x2
 #endif
+#ifndef FICLONE
+#define FICLONE			_IOW(0x94, 9, int)
+#endif
+#ifndef __NR_quotactl_fd
+#define __NR_quotactl_fd	443
+#endif
 
 #define NOBODY_ID	65534
 #define FILE_UID	1234
@@ -56,6 +71,24 @@
 #define SUID_UID	1000
 #define OLD_MTIME	1000000000
 #define NEW_MTIME	1200000000
+#define UNPRIV_UID	1000
+#define UNPRIV_GID	2000
+
+/* The idmapped lower layer shows on-disk id n as IDMAP_BASE + n */
+#define IDMAP_BASE	10000
+#define IDMAP_RANGE	65536
+
+/* Block hard limit of uid 0 on the quota tmpfs, in KiB as Q_SETQUOTA wants */
+#define QUOTA_KB	1024
+#define QUOTA_BYTES	(QUOTA_KB * 1024)
+#define BIG_SIZE	(2 * QUOTA_BYTES)
+#define CHUNK		65536
+
+/* lower/sparse holds SPARSE_DATA at 0 and again at SPARSE_OFF */
+#define SPARSE_OFF	(8 << 20)
+#define FALLOC_LEN	(256 << 10)
+#define HOLE_OFF	(64 << 10)
+#define HOLE_LEN	(64 << 10)
 
 #define FILE_DATA	"data of the lower file\n"
 #define FILE2_DATA	"second lower file\n"
@@ -65,6 +98,10 @@
 #define HL_DATA		"hard linked\n"
 #define MORE_DATA	"appended\n"
 #define XATTR_VAL	"lower value"
+#define TMP_DATA	"written before it had a name\n"
+#define SPARSE_DATA	"sparse extent\n"
+#define LINK_TARGET	"../a_file"
+#define SHARED_DATA	"anyone may write\n"
 
 /* Longest trusted.overlay.* name that fits once escaped with "overlay." */
 #define ESCAPE_MAX_NAME	(XATTR_NAME_MAX - 8)
@@ -87,6 +124,7 @@ struct layer_entry {
 	const char *link;	/* make a hard link to this entry instead */
 	const char *xattr;	/* value of user.test */
 	time_t mtime;		/* if not zero */
+	off_t again;		/* if not zero, data written there too */
 };
 
 static const struct layer_entry layout[] = {
@@ -106,6 +144,8 @@ static const struct layer_entry layout[] = {
 	  .data = "has xattr\n", .xattr = XATTR_VAL },
 	{ .name = "lower/hl1", .mode = S_IFREG | 0644, .data = HL_DATA },
 	{ .name = "lower/hl2", .link = "lower/hl1" },
+	{ .name = "lower/sparse", .mode = S_IFREG | 0644, .data = SPARSE_DATA,
+	  .again = SPARSE_OFF },
 	{ .name = "lower/symlink", .mode = S_IFLNK, .data = "file" },
 	{ .name = "lower/dir", .mode = S_IFDIR | 0755 },
 	{ .name = "lower/dir/child1", .mode = S_IFREG | 0644, .data = "c1\n" },
@@ -114,6 +154,8 @@ static const struct layer_entry layout[] = {
 	{ .name = "lower/dir2/x", .mode = S_IFREG | 0644, .data = "x\n" },
 	{ .name = "lower/emptydir", .mode = S_IFDIR | 0755 },
 	{ .name = "lower/pubdir", .mode = S_IFDIR | 0777 },
+	{ .name = "lower/pubdir/shared", .mode = S_IFREG | 0666,
+	  .data = SHARED_DATA },
 	{ .name = "lower/mix", .mode = S_IFDIR | 0755 },
 	{ .name = "lower/mix/a", .mode = S_IFREG | 0644, .data = "a\n" },
 	{ .name = "lower/mix/b", .mode = S_IFREG | 0644, .data = "b\n" },
@@ -183,6 +225,64 @@ static int write_file(const char *path, const char *data, int flags,
 	return ret;
 }
 
+/* Write data at off into an existing file; 0 or -errno */
+static int pwrite_file(const char *path, const char *data, off_t off)
+{
+	size_t len = strlen(data);
+	ssize_t ret;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = pwrite(fd, data, len, off);
+	if (ret < 0)
+		ret = -errno;
+	else
+		ret = (size_t)ret == len ? 0 : -EIO;
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/*
+ * Write size bytes to fd in CHUNK pieces.  Returns how many were written
+ * before the first error, which goes to *err (0 if there was none).
+ */
+static size_t fill_fd(int fd, size_t size, int *err)
+{
+	static char chunk[CHUNK];
+	size_t done = 0, len;
+	ssize_t ret;
+
+	memset(chunk, 'q', sizeof(chunk));
+	*err = 0;
+	while (done < size) {
+		len = size - done < CHUNK ? size - done : CHUNK;
+		ret = write(fd, chunk, len);
+		if (ret <= 0) {
+			*err = ret ? errno : EIO;
+			break;
+		}
+		done += ret;
+	}
+	return done;
+}
+
+/* Append size bytes to path, creating it; 0 or an errno value */
+static int fill_file(const char *path, size_t size)
+{
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno;
+	fill_fd(fd, size, &err);
+	if (close(fd) && !err)
+		err = errno;
+	return err;
+}
+
 /* Any directory entry, a whiteout included */
 static bool file_exists(const char *path)
 {
@@ -209,6 +309,45 @@ static bool is_regular(const char *path)
 	struct stat st;
 
 	return !lstat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* st_mode of an entry, 0 if there is none */
+static mode_t lmode(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) ? 0 : st.st_mode;
+}
+
+static const char *ids_str(uid_t uid, gid_t gid)
+{
+	char *buf = get_buf();
+
+	snprintf(buf, PATH_MAX, "%u:%u", uid, gid);
+	return buf;
+}
+
+/* Owner and group of an entry as "uid:gid", or an error string */
+static const char *owner_str(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return err_str(errno);
+	return ids_str(st.st_uid, st.st_gid);
+}
+
+/* Target of a symlink, or an error string */
+static const char *link_str(const char *path)
+{
+	char *buf = get_buf();
+	ssize_t len;
+
+	len = readlink(path, buf, PATH_MAX - 1);
+	if (len < 0)
+		return err_str(errno);
+	buf[len] = '\0';
+	return buf;
 }
 
 /* errno of lstat(), 0 if the entry exists */
@@ -289,8 +428,34 @@ static int rename_err(const char *from, const char *to, unsigned int flags)
 	return sys_renameat2(from, to, flags) ? errno : 0;
 }
 
+/*
+ * A copy of a result that stays valid until the test ends, for paths and
+ * strings a test uses all along.  Each test runs in a child process of its
+ * own, which starts with all the slots free.
+ */
+#define NKEPT	16
+static char kept[NKEPT][PATH_MAX];
+static unsigned int nkept;
+
+static const char *keep(const char *s)
+{
+	if (nkept >= NKEPT)
+		abort();
+	snprintf(kept[nkept], PATH_MAX, "%s", s);
+	return kept[nkept++];
+}
+
 /* Mount point of the test's private tmpfs */
 static char test_dir[256];
+
+/* Path of name relative to test_dir, in a rotating buffer */
+static const char *test_path(const char *name)
+{
+	char *buf = get_buf();
+
+	snprintf(buf, PATH_MAX, "%s/%s", test_dir, name);
+	return buf;
+}
 
 /*
  * Path of name in a layer, or of the layer itself if name is empty; the
@@ -326,6 +491,8 @@ static int create_entry(const struct layer_entry *e)
 		break;
 	default:
 		ret = write_file(path, e->data, O_CREAT | O_EXCL, 0600);
+		if (!ret && e->again)
+			ret = pwrite_file(path, e->data, e->again);
 		break;
 	}
 	if (ret)
@@ -403,13 +570,25 @@ static int ovl_feature(const char *mnt, const char *feature)
 	return ret;
 }
 
+typedef int (*child_op)(const char *path, const char *arg);
+
+/* No change of ids, or no capability to drop, for run_child() */
+#define KEEP		-1
+
 /*
- * Run op(path) in a child with all ids set to nobody.  Returns what op
- * returned (0 or an errno value), 255 if the ids could not be changed, or
+ * Run op(path, arg) in a child, with all ids set to uid and gid and no
+ * supplementary groups unless uid is KEEP, and with capability drop_cap
+ * lowered in the effective set unless it is KEEP.  Returns what op returned
+ * (0 or an errno value), 255 if the credentials could not be changed, or
  * -errno if the child could not be run.
  */
-static int run_as_nobody(int (*op)(const char *path), const char *path)
+static int run_child(int uid, int gid, int drop_cap, child_op op,
+		     const char *path, const char *arg)
 {
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
 	int status;
 	pid_t pid;
 
@@ -417,11 +596,18 @@ static int run_as_nobody(int (*op)(const char *path), const char *path)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		if (setgroups(0, NULL) ||
-		    setresgid(NOBODY_ID, NOBODY_ID, NOBODY_ID) ||
-		    setresuid(NOBODY_ID, NOBODY_ID, NOBODY_ID))
+		if (uid != KEEP &&
+		    (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+		     setresuid(uid, uid, uid)))
 			_exit(255);
-		_exit(op(path));
+		if (drop_cap != KEEP) {
+			if (syscall(SYS_capget, &hdr, caps))
+				_exit(255);
+			caps[drop_cap / 32].effective &= ~(1U << (drop_cap % 32));
+			if (syscall(SYS_capset, &hdr, caps))
+				_exit(255);
+		}
+		_exit(op(path, arg));
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -errno;
@@ -430,7 +616,18 @@ static int run_as_nobody(int (*op)(const char *path), const char *path)
 	return WEXITSTATUS(status);
 }
 
-static int op_read(const char *path)
+static int run_as(uid_t uid, gid_t gid, child_op op, const char *path,
+		  const char *arg)
+{
+	return run_child(uid, gid, KEEP, op, path, arg);
+}
+
+static int run_as_nobody(child_op op, const char *path)
+{
+	return run_as(NOBODY_ID, NOBODY_ID, op, path, NULL);
+}
+
+static int op_read(const char *path, const char *arg)
 {
 	int fd, err = 0;
 	char c;
@@ -444,14 +641,180 @@ static int op_read(const char *path)
 	return err;
 }
 
-static int op_create(const char *path)
+static int op_create(const char *path, const char *arg)
 {
 	return -write_file(path, "new\n", O_CREAT | O_EXCL, 0644);
 }
 
-static int op_append(const char *path)
+static int op_append(const char *path, const char *arg)
 {
 	return -write_file(path, MORE_DATA, O_APPEND, 0);
+}
+
+static int op_fill(const char *path, const char *arg)
+{
+	return fill_file(path, CHUNK);
+}
+
+static int op_mkdir(const char *path, const char *arg)
+{
+	return mkdir(path, 0777) ? errno : 0;
+}
+
+static int op_mkfifo(const char *path, const char *arg)
+{
+	return mknod(path, S_IFIFO | 0666, 0) ? errno : 0;
+}
+
+/* A symlink at path pointing to arg */
+static int op_symlink(const char *path, const char *arg)
+{
+	return symlink(arg, path) ? errno : 0;
+}
+
+/* A hard link at arg to path */
+static int op_link(const char *path, const char *arg)
+{
+	return link(path, arg) ? errno : 0;
+}
+
+/*
+ * An O_TMPFILE file in the directory path, written to and then given the
+ * name arg in that directory through its /proc/self/fd link.
+ */
+static int op_tmpfile(const char *path, const char *arg)
+{
+	char proc[64], name[PATH_MAX];
+	size_t len = strlen(TMP_DATA);
+	int fd, err = 0;
+
+	fd = open(path, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return errno;
+	if (write(fd, TMP_DATA, len) != (ssize_t)len)
+		err = errno ? errno : EIO;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	snprintf(name, sizeof(name), "%s/%s", path, arg);
+	if (!err && linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * A user namespace that maps ids 0 to range - 1 onto base and up; its fd,
+ * or -errno.  A child makes the namespace and waits until it is opened.
+ */
+static int userns_fd(unsigned int base, unsigned int range)
+{
+	char path[64], map[64];
+	int up[2], down[2];
+	int fd = -EINVAL;
+	pid_t pid;
+	char c;
+
+	if (pipe2(up, O_CLOEXEC))
+		return -errno;
+	if (pipe2(down, O_CLOEXEC)) {
+		fd = -errno;
+		goto close_up;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fd = -errno;
+		goto close_down;
+	}
+	if (pid == 0) {
+		close(up[0]);
+		close(down[1]);
+		if (unshare(CLONE_NEWUSER))
+			_exit(1);
+		if (write(up[1], "u", 1) != 1)
+			_exit(1);
+		/* until the parent closes its end */
+		if (read(down[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(up[1]);
+	up[1] = -1;
+	if (read(up[0], &c, 1) != 1)
+		goto reap;
+
+	snprintf(map, sizeof(map), "0 %u %u\n", base, range);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	fd = write_file(path, map, 0, 0);
+	if (fd)
+		goto reap;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	fd = write_file(path, map, 0, 0);
+	if (fd)
+		goto reap;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = -errno;
+reap:
+	close(down[1]);
+	down[1] = -1;
+	waitpid(pid, NULL, 0);
+close_down:
+	close(down[0]);
+	if (down[1] >= 0)
+		close(down[1]);
+close_up:
+	close(up[0]);
+	if (up[1] >= 0)
+		close(up[1]);
+	return fd;
+}
+
+/* The message a mount context logged last, for diagnostics */
+static const char *fs_log(int fs)
+{
+	char *buf = get_buf();
+	ssize_t len;
+
+	len = read(fs, buf, PATH_MAX - 1);
+	if (len < 0)
+		return err_str(errno);
+	buf[len] = '\0';
+	return buf;
+}
+
+static int quota_cmd(const char *path, int cmd, uid_t id,
+		     struct if_dqblk *dq)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(__NR_quotactl_fd, fd, QCMD(cmd, USRQUOTA), id, dq);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Set the block hard limit of user id on the filesystem of path */
+static int quota_set_blimit(const char *path, uid_t id, __u64 kib)
+{
+	struct if_dqblk dq = {
+		.dqb_bhardlimit = kib,
+		.dqb_valid = QIF_BLIMITS,
+	};
+
+	return quota_cmd(path, Q_SETQUOTA, id, &dq);
+}
+
+/* Bytes charged to user id on the filesystem of path, or -errno */
+static long long quota_used(const char *path, uid_t id)
+{
+	struct if_dqblk dq;
+	int ret;
+
+	ret = quota_cmd(path, Q_GETQUOTA, id, &dq);
+	return ret ? ret : (long long)dq.dqb_curspace;
 }
 
 FIXTURE(ovl) {
@@ -1063,6 +1426,644 @@ TEST_F(ovl, readdir_merge)
 	EXPECT_EQ(1, dir_count(mix, NULL));
 	EXPECT_EQ(1, dir_count(mix, "b"));
 	EXPECT_EQ(3, dir_count(ovl_path(LOWER, "mix"), NULL));
+}
+
+/*
+ * O_TMPFILE in a lower directory copies the directory up and makes the
+ * unnamed file in upper.  Linked in through /proc/self/fd it gets a name in
+ * both, with the data written before and the caller as owner.
+ */
+TEST_F(ovl, tmpfile)
+{
+	const char *mdir = keep(ovl_path(MERGED, "dir"));
+	const char *mname = keep(ovl_path(MERGED, "dir/tmp"));
+	const char *uname = keep(ovl_path(UPPER, "dir/tmp"));
+	size_t len = strlen(TMP_DATA);
+	struct stat fst, st;
+	char proc[64];
+	int fd;
+
+	fd = open(mdir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+	ASSERT_LE(0, fd) TH_LOG("O_TMPFILE: %s", strerror(errno));
+	ASSERT_EQ(len, write(fd, TMP_DATA, len));
+	ASSERT_EQ(0, fstat(fd, &fst));
+	EXPECT_EQ(S_IFREG | 0644, fst.st_mode);
+	EXPECT_EQ(0, fst.st_nlink);
+	EXPECT_EQ(0, fst.st_uid);
+	EXPECT_EQ(0, fst.st_gid);
+	EXPECT_EQ(len, fst.st_size);
+
+	/* The parent is copied up, with none of the lower entries */
+	EXPECT_TRUE(S_ISDIR(lmode(ovl_path(UPPER, "dir"))));
+	EXPECT_EQ(0, dir_count(ovl_path(UPPER, "dir"), NULL));
+	EXPECT_EQ(2, dir_count(mdir, NULL));
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	ASSERT_EQ(0, linkat(AT_FDCWD, proc, AT_FDCWD, mname,
+			    AT_SYMLINK_FOLLOW));
+	ASSERT_EQ(0, fstat(fd, &fst));
+	EXPECT_EQ(1, fst.st_nlink);
+	ASSERT_EQ(0, close(fd));
+
+	ASSERT_EQ(0, lstat(mname, &st));
+	EXPECT_EQ(fst.st_ino, st.st_ino);
+	EXPECT_EQ(fst.st_dev, st.st_dev);
+	EXPECT_EQ(S_IFREG | 0644, st.st_mode);
+	EXPECT_EQ(1, st.st_nlink);
+	EXPECT_STREQ(ids_str(0, 0), owner_str(mname));
+	EXPECT_STREQ(TMP_DATA, read_file(mname));
+	EXPECT_EQ(3, dir_count(mdir, NULL));
+
+	ASSERT_EQ(0, lstat(uname, &st));
+	EXPECT_EQ(S_IFREG | 0644, st.st_mode);
+	EXPECT_EQ(1, st.st_nlink);
+	EXPECT_STREQ(ids_str(0, 0), owner_str(uname));
+	EXPECT_STREQ(TMP_DATA, read_file(uname));
+	EXPECT_EQ(1, dir_count(ovl_path(UPPER, "dir"), NULL));
+	EXPECT_FALSE(file_exists(ovl_path(LOWER, "dir/tmp")));
+
+	/* With O_EXCL the file can never be linked in */
+	fd = open(mdir, O_TMPFILE | O_WRONLY | O_EXCL | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	EXPECT_EQ(-1, linkat(AT_FDCWD, proc, AT_FDCWD,
+			     ovl_path(MERGED, "dir/tmp2"), AT_SYMLINK_FOLLOW));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, close(fd));
+	EXPECT_FALSE(file_exists(ovl_path(UPPER, "dir/tmp2")));
+}
+
+/*
+ * Objects that an unprivileged caller makes belong to the caller's fsuid and
+ * fsgid, in the overlay and in upper, although upper is written with the
+ * mounter's credentials.  A hard link shares the inode it links to, owner
+ * included.
+ */
+TEST_F(ovl, unpriv_create)
+{
+	static const char * const names[] = {
+		"pubdir/newdir", "pubdir/fifo", "pubdir/symlink",
+		"pubdir/file", "pubdir/tmp",
+	};
+	const char *user = keep(ids_str(UNPRIV_UID, UNPRIV_GID));
+	const char *file = keep(ovl_path(MERGED, "pubdir/file"));
+	const char *flink = keep(ovl_path(MERGED, "pubdir/file_link"));
+	const char *shared = keep(ovl_path(MERGED, "pubdir/shared"));
+	const char *slink = keep(ovl_path(MERGED, "pubdir/shared_link"));
+	struct stat st1, st2;
+	unsigned int i;
+
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_mkdir,
+			    ovl_path(MERGED, "pubdir/newdir"), NULL));
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_mkfifo,
+			    ovl_path(MERGED, "pubdir/fifo"), NULL));
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_symlink,
+			    ovl_path(MERGED, "pubdir/symlink"), LINK_TARGET));
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_create, file, NULL));
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_tmpfile,
+			    ovl_path(MERGED, "pubdir"), "tmp"));
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		EXPECT_STREQ(user, owner_str(ovl_path(MERGED, names[i])))
+			TH_LOG("%s in the overlay", names[i]);
+		EXPECT_STREQ(user, owner_str(ovl_path(UPPER, names[i])))
+			TH_LOG("%s in upper", names[i]);
+	}
+
+	/* The caller's umask (022) applied once */
+	EXPECT_EQ(S_IFDIR | 0755, lmode(ovl_path(MERGED, "pubdir/newdir")));
+	EXPECT_EQ(S_IFDIR | 0755, lmode(ovl_path(UPPER, "pubdir/newdir")));
+	EXPECT_EQ(S_IFIFO | 0644, lmode(ovl_path(MERGED, "pubdir/fifo")));
+	EXPECT_EQ(S_IFIFO | 0644, lmode(ovl_path(UPPER, "pubdir/fifo")));
+	EXPECT_TRUE(S_ISLNK(lmode(ovl_path(UPPER, "pubdir/symlink"))));
+	EXPECT_EQ(S_IFREG | 0644, lmode(ovl_path(MERGED, "pubdir/tmp")));
+	EXPECT_EQ(S_IFREG | 0644, lmode(ovl_path(UPPER, "pubdir/tmp")));
+
+	EXPECT_STREQ(LINK_TARGET,
+		     link_str(ovl_path(MERGED, "pubdir/symlink")));
+	EXPECT_STREQ(LINK_TARGET,
+		     link_str(ovl_path(UPPER, "pubdir/symlink")));
+	EXPECT_STREQ(A_DATA, read_file(ovl_path(MERGED, "pubdir/symlink")));
+	EXPECT_STREQ(TMP_DATA, read_file(ovl_path(MERGED, "pubdir/tmp")));
+	EXPECT_STREQ(TMP_DATA, read_file(ovl_path(UPPER, "pubdir/tmp")));
+	EXPECT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_read,
+			    ovl_path(MERGED, "pubdir/symlink"), NULL));
+
+	/* A link to the caller's own file */
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_link, file, flink));
+	ASSERT_EQ(0, lstat(file, &st1));
+	ASSERT_EQ(0, lstat(flink, &st2));
+	EXPECT_EQ(st1.st_ino, st2.st_ino);
+	EXPECT_EQ(2, st1.st_nlink);
+	EXPECT_EQ(2, st2.st_nlink);
+	EXPECT_STREQ(user, owner_str(flink));
+	ASSERT_EQ(0, lstat(ovl_path(UPPER, "pubdir/file"), &st1));
+	ASSERT_EQ(0, lstat(ovl_path(UPPER, "pubdir/file_link"), &st2));
+	EXPECT_EQ(st1.st_ino, st2.st_ino);
+	EXPECT_EQ(2, st2.st_nlink);
+	EXPECT_STREQ(user, owner_str(ovl_path(UPPER, "pubdir/file_link")));
+
+	/*
+	 * A link to root's lower file, which the caller may read and write,
+	 * so that fs.protected_hardlinks allows it: the file is copied up
+	 * and linked in upper, and stays root's, written to or not.
+	 */
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_link, shared, slink));
+	ASSERT_EQ(0, lstat(shared, &st1));
+	ASSERT_EQ(0, lstat(slink, &st2));
+	EXPECT_EQ(st1.st_ino, st2.st_ino);
+	EXPECT_EQ(2, st1.st_nlink);
+	EXPECT_EQ(2, st2.st_nlink);
+	EXPECT_EQ(S_IFREG | 0666, st2.st_mode);
+	EXPECT_STREQ(ids_str(0, 0), owner_str(slink));
+	ASSERT_EQ(0, lstat(ovl_path(UPPER, "pubdir/shared"), &st1));
+	ASSERT_EQ(0, lstat(ovl_path(UPPER, "pubdir/shared_link"), &st2));
+	EXPECT_EQ(st1.st_ino, st2.st_ino);
+	EXPECT_STREQ(ids_str(0, 0),
+		     owner_str(ovl_path(UPPER, "pubdir/shared_link")));
+	ASSERT_EQ(0, lstat(ovl_path(LOWER, "pubdir/shared"), &st1));
+	EXPECT_EQ(1, st1.st_nlink);
+	EXPECT_FALSE(file_exists(ovl_path(LOWER, "pubdir/shared_link")));
+
+	ASSERT_EQ(0, run_as(UNPRIV_UID, UNPRIV_GID, op_append, slink, NULL));
+	EXPECT_STREQ(SHARED_DATA MORE_DATA, read_file(shared));
+	EXPECT_STREQ(ids_str(0, 0), owner_str(shared));
+	EXPECT_STREQ(SHARED_DATA, read_file(ovl_path(LOWER, "pubdir/shared")));
+}
+
+/*
+ * An idmapped lower layer: a detached clone of the lower directory's mount,
+ * idmapped so that on-disk id n shows as IDMAP_BASE + n, passed to the new
+ * mount API as "lowerdir+".  The overlay shows the mapped owners, checks
+ * permissions against them, and copy-up stores them mapped in upper, which
+ * is not idmapped.
+ */
+TEST_F(ovl, idmapped_lower)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+	const char *upper = keep(test_path("idmap/upper"));
+	const char *merged = keep(test_path("idmap/merged"));
+	const char *mfile = keep(test_path("idmap/merged/file"));
+	const char *ufile = keep(test_path("idmap/upper/file"));
+	const char *mapped_file = keep(ids_str(IDMAP_BASE + FILE_UID,
+					       IDMAP_BASE + FILE_GID));
+	const char *mapped_root = keep(ids_str(IDMAP_BASE, IDMAP_BASE));
+	int ns, tree, fs, mnt, err;
+
+	ASSERT_EQ(0, mkdir(test_path("idmap"), 0755));
+	ASSERT_EQ(0, mkdir(upper, 0755));
+	ASSERT_EQ(0, mkdir(test_path("idmap/work"), 0755));
+	ASSERT_EQ(0, mkdir(merged, 0755));
+
+	ns = userns_fd(IDMAP_BASE, IDMAP_RANGE);
+	if (ns == -EINVAL || ns == -ENOSPC || ns == -EPERM)
+		SKIP(return, "no user namespace for the idmapping: %s",
+		     strerror(-ns));
+	ASSERT_LE(0, ns) TH_LOG("user namespace: %s", strerror(-ns));
+
+	tree = open_tree(AT_FDCWD, ovl_path(LOWER, ""),
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	ASSERT_LE(0, tree) TH_LOG("open_tree: %s", strerror(errno));
+	attr.userns_fd = ns;
+	err = mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) ?
+	      errno : 0;
+	close(ns);
+	if (err == EINVAL || err == EPERM) {
+		close(tree);
+		SKIP(return,
+		     "kernel refuses to idmap the lower tmpfs (mount_setattr: %s), so no idmapped layer to test",
+		     strerror(err));
+	}
+	ASSERT_EQ(0, err) TH_LOG("mount_setattr: %s", strerror(err));
+
+	/* overlayfs takes idmapped layers since v5.19: refusing is a bug */
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	ASSERT_LE(0, fs);
+	ASSERT_EQ(0, fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, tree))
+		TH_LOG("lowerdir+: %s", fs_log(fs));
+	ASSERT_EQ(0, fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0))
+		TH_LOG("upperdir: %s", fs_log(fs));
+	ASSERT_EQ(0, fsconfig(fs, FSCONFIG_SET_STRING, "workdir",
+			      test_path("idmap/work"), 0))
+		TH_LOG("workdir: %s", fs_log(fs));
+	ASSERT_EQ(0, fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		TH_LOG("create: %s", fs_log(fs));
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	ASSERT_LE(0, mnt) TH_LOG("fsmount: %s", strerror(errno));
+	ASSERT_EQ(0, move_mount(mnt, "", AT_FDCWD, merged,
+				MOVE_MOUNT_F_EMPTY_PATH));
+	close(mnt);
+	close(fs);
+	close(tree);
+
+	/* Owners through the overlay are the mapped ones */
+	EXPECT_STREQ(mapped_file, owner_str(mfile));
+	EXPECT_STREQ(mapped_root,
+		     owner_str(test_path("idmap/merged/a_file")));
+	EXPECT_STREQ(mapped_root, owner_str(test_path("idmap/merged/dir")));
+	EXPECT_STREQ(ids_str(FILE_UID, FILE_GID),
+		     owner_str(ovl_path(LOWER, "file")));
+	EXPECT_STREQ(FILE_DATA, read_file(mfile));
+
+	/* Permission is checked against the mapped owner */
+	EXPECT_EQ(0, run_as(IDMAP_BASE, IDMAP_BASE, op_read,
+			    test_path("idmap/merged/secret"), NULL));
+	EXPECT_EQ(EACCES, run_as(IDMAP_BASE, IDMAP_BASE, op_read,
+				 ovl_path(MERGED, "secret"), NULL));
+	EXPECT_EQ(EACCES, run_as_nobody(op_read,
+					test_path("idmap/merged/secret")));
+
+	/* Copy-up stores the mapped owner */
+	ASSERT_EQ(0, write_file(mfile, MORE_DATA, O_APPEND, 0));
+	EXPECT_STREQ(mapped_file, owner_str(ufile));
+	EXPECT_EQ(S_IFREG | 0640, lmode(ufile));
+	EXPECT_STREQ(mapped_file, owner_str(mfile));
+	EXPECT_STREQ(FILE_DATA MORE_DATA, read_file(mfile));
+	EXPECT_STREQ(FILE_DATA MORE_DATA, read_file(ufile));
+	EXPECT_STREQ(FILE_DATA, read_file(ovl_path(LOWER, "file")));
+	EXPECT_STREQ(ids_str(FILE_UID, FILE_GID),
+		     owner_str(ovl_path(LOWER, "file")));
+
+	/* and so does a parent copied up for a new entry, which is root's */
+	ASSERT_EQ(0, mkdir(test_path("idmap/merged/dir/new"), 0755));
+	EXPECT_STREQ(mapped_root, owner_str(test_path("idmap/upper/dir")));
+	EXPECT_STREQ(ids_str(0, 0),
+		     owner_str(test_path("idmap/upper/dir/new")));
+	EXPECT_STREQ(ids_str(0, 0),
+		     owner_str(test_path("idmap/merged/dir/new")));
+	EXPECT_STREQ(mapped_root, owner_str(test_path("idmap/merged/dir")));
+}
+
+/*
+ * overlayfs works on upper with the mounter's credentials less
+ * CAP_SYS_RESOURCE, so quota limits hold for whoever writes through the
+ * overlay.  Upper is a tmpfs with user quotas and a block hard limit for
+ * uid 0.  Root gets EDQUOT through the overlay, whether the blocks are for a
+ * copy-up, fallocate, write or copy_file_range, while writing to upper
+ * directly CAP_SYS_RESOURCE lets it past the limit (ignore_hardlimit() in
+ * fs/quota/dquot.c) until it drops the capability.  tmpfs' size= would not
+ * do: shmem checks it against no capability.
+ */
+TEST_F(ovl, quota_no_sys_resource)
+{
+	const char *qdir = keep(test_path("quota"));
+	const char *merged = keep(test_path("qmerged"));
+	const char *mnew = keep(test_path("qmerged/new"));
+	const char *direct = keep(test_path("quota/upper/direct"));
+	char opts[4 * PATH_MAX];
+	struct stat st;
+	long long used;
+	loff_t off = 0;
+	size_t done;
+	int fd, fd2, err;
+
+	ASSERT_EQ(0, mkdir(qdir, 0755));
+	if (mount("tmpfs", qdir, "tmpfs", 0, "mode=0755,usrquota")) {
+		err = errno;
+		if (err == EINVAL)
+			SKIP(return,
+			     "tmpfs refuses usrquota: no CONFIG_TMPFS_QUOTA");
+		ASSERT_EQ(0, err) TH_LOG("quota tmpfs: %s", strerror(err));
+	}
+	ASSERT_EQ(0, quota_set_blimit(qdir, 0, QUOTA_KB));
+	ASSERT_EQ(0, mkdir(test_path("quota/upper"), 0755));
+	ASSERT_EQ(0, mkdir(test_path("quota/work"), 0755));
+	ASSERT_EQ(0, mkdir(test_path("qlower"), 0755));
+	ASSERT_EQ(0, mkdir(merged, 0755));
+	ASSERT_EQ(0, fill_file(test_path("qlower/big"), BIG_SIZE));
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s/qlower,upperdir=%s/upper,workdir=%s/work",
+		 test_dir, qdir, qdir);
+	ASSERT_EQ(0, mount("overlay", merged, "overlay", 0, opts))
+		TH_LOG("overlay on the quota tmpfs: %s", strerror(errno));
+	used = quota_used(qdir, 0);
+	ASSERT_LE(0, used);
+
+	/* A copy-up that does not fit fails and leaves nothing behind */
+	EXPECT_EQ(-1, open(test_path("qmerged/big"), O_WRONLY | O_CLOEXEC));
+	EXPECT_EQ(EDQUOT, errno);
+	EXPECT_FALSE(file_exists(test_path("quota/upper/big")));
+	EXPECT_EQ(0, dir_count(test_path("quota/work/work"), NULL));
+	EXPECT_EQ(used, quota_used(qdir, 0));
+	EXPECT_STREQ(ids_str(0, 0), owner_str(test_path("qmerged/big")));
+
+	fd = open(mnew, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, fallocate(fd, 0, 0, BIG_SIZE));
+	EXPECT_EQ(EDQUOT, errno);
+	done = fill_fd(fd, BIG_SIZE, &err);
+	EXPECT_EQ(EDQUOT, err);
+	EXPECT_GE(QUOTA_BYTES, done);
+	EXPECT_LT(0, done);
+	EXPECT_GE(QUOTA_BYTES, quota_used(qdir, 0));
+
+	/* Root in upper itself keeps CAP_SYS_RESOURCE: past the limit */
+	EXPECT_EQ(0, fill_file(direct, BIG_SIZE));
+	EXPECT_LT(QUOTA_BYTES, quota_used(qdir, 0));
+	EXPECT_EQ(EDQUOT, run_child(KEEP, KEEP, CAP_SYS_RESOURCE, op_fill,
+				    direct, NULL));
+
+	/* but through the overlay it stays refused */
+	EXPECT_EQ(-EDQUOT, write_file(mnew, MORE_DATA, O_APPEND, 0));
+	fd2 = open(test_path("qmerged/new2"),
+		   O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(-1, copy_file_range(fd, &off, fd2, NULL, CHUNK, 0));
+	EXPECT_EQ(EDQUOT, errno);
+	ASSERT_EQ(0, close(fd));
+
+	/*
+	 * The real files of lower and upper are on two tmpfs, which have no
+	 * copy_file_range to copy between them
+	 */
+	fd = open(test_path("qmerged/big"), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	off = 0;
+	EXPECT_EQ(-1, copy_file_range(fd, &off, fd2, NULL, CHUNK, 0));
+	EXPECT_EQ(EXDEV, errno);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, close(fd2));
+	ASSERT_EQ(0, lstat(test_path("qmerged/big"), &st));
+	EXPECT_EQ(BIG_SIZE, st.st_size);
+	EXPECT_FALSE(file_exists(test_path("quota/upper/big")));
+}
+
+/* fsync and fdatasync succeed on lower, upper and directory files alike */
+TEST_F(ovl, fsync)
+{
+	const char *mfile = keep(ovl_path(MERGED, "file2"));
+	const char *mnew = keep(ovl_path(MERGED, "synced"));
+	size_t len = strlen(MORE_DATA);
+	int fd, fd2;
+
+	/* A lower file opened for reading: nothing copied up */
+	fd = open(mfile, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, fsync(fd));
+	EXPECT_EQ(0, fdatasync(fd));
+	EXPECT_EQ(0, syncfs(fd));
+	EXPECT_FALSE(file_exists(ovl_path(UPPER, "file2")));
+
+	/* Copied up through a second descriptor, which both then sync */
+	fd2 = open(mfile, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(len, write(fd2, MORE_DATA, len));
+	EXPECT_EQ(0, fsync(fd2));
+	EXPECT_EQ(0, fdatasync(fd2));
+	EXPECT_EQ(0, fsync(fd));
+	EXPECT_EQ(0, fdatasync(fd));
+	ASSERT_EQ(0, close(fd2));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_STREQ(FILE2_DATA MORE_DATA,
+		     read_file(ovl_path(UPPER, "file2")));
+
+	fd = open(mnew, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(len, write(fd, MORE_DATA, len));
+	EXPECT_EQ(0, fdatasync(fd));
+	EXPECT_EQ(0, fsync(fd));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_STREQ(MORE_DATA, read_file(ovl_path(UPPER, "synced")));
+
+	/* A merged directory, not copied up by syncing it */
+	fd = open(ovl_path(MERGED, "dir"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, fsync(fd));
+	EXPECT_EQ(0, fdatasync(fd));
+	ASSERT_EQ(0, close(fd));
+	EXPECT_FALSE(file_exists(ovl_path(UPPER, "dir")));
+
+	/* and one that is in upper */
+	fd = open(ovl_path(MERGED, "mix"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, fsync(fd));
+	ASSERT_EQ(0, close(fd));
+
+	fd = open(mfile, O_PATH | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, fsync(fd));
+	EXPECT_EQ(EBADF, errno);
+	ASSERT_EQ(0, close(fd));
+}
+
+/*
+ * fallocate goes to the upper file: allocation with and without a change
+ * of size and hole punching show in st_size and st_blocks through the
+ * overlay as in upper, and modes upper does not support are refused.
+ */
+TEST_F(ovl, fallocate)
+{
+	const char *mpath = keep(ovl_path(MERGED, "falloc"));
+	const char *upath = keep(ovl_path(UPPER, "falloc"));
+	static char buf[FALLOC_LEN];
+	struct stat mst, ust;
+	blkcnt_t blocks;
+	int fd;
+
+	fd = open(mpath, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+
+	/* Allocating extends the file */
+	ASSERT_EQ(0, fallocate(fd, 0, 0, FALLOC_LEN));
+	ASSERT_EQ(0, fstat(fd, &mst));
+	ASSERT_EQ(0, lstat(upath, &ust));
+	EXPECT_EQ(FALLOC_LEN, mst.st_size);
+	EXPECT_EQ(FALLOC_LEN, ust.st_size);
+	EXPECT_LE(FALLOC_LEN / 512, mst.st_blocks);
+	EXPECT_EQ(ust.st_blocks, mst.st_blocks);
+
+	/* KEEP_SIZE past the end: blocks, no size */
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_KEEP_SIZE, FALLOC_LEN,
+			       FALLOC_LEN));
+	ASSERT_EQ(0, fstat(fd, &mst));
+	ASSERT_EQ(0, lstat(upath, &ust));
+	EXPECT_EQ(FALLOC_LEN, mst.st_size);
+	EXPECT_LE(2 * FALLOC_LEN / 512, mst.st_blocks);
+	EXPECT_EQ(ust.st_blocks, mst.st_blocks);
+
+	/* Punching a hole frees its blocks and keeps the size */
+	memset(buf, 'd', sizeof(buf));
+	ASSERT_EQ(FALLOC_LEN, pwrite(fd, buf, FALLOC_LEN, 0));
+	blocks = mst.st_blocks;
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       HOLE_OFF, HOLE_LEN));
+	ASSERT_EQ(0, fstat(fd, &mst));
+	ASSERT_EQ(0, lstat(upath, &ust));
+	EXPECT_EQ(FALLOC_LEN, mst.st_size);
+	EXPECT_EQ(FALLOC_LEN, ust.st_size);
+	EXPECT_EQ(blocks - HOLE_LEN / 512, mst.st_blocks);
+	EXPECT_EQ(ust.st_blocks, mst.st_blocks);
+	ASSERT_EQ(FALLOC_LEN, pread(fd, buf, FALLOC_LEN, 0));
+	EXPECT_EQ('d', buf[HOLE_OFF - 1]);
+	EXPECT_EQ(0, buf[HOLE_OFF]);
+	EXPECT_EQ(0, buf[HOLE_OFF + HOLE_LEN - 1]);
+	EXPECT_EQ('d', buf[HOLE_OFF + HOLE_LEN]);
+
+	/* A size-extending allocation past the end */
+	ASSERT_EQ(0, fallocate(fd, 0, FALLOC_LEN, 2 * FALLOC_LEN));
+	ASSERT_EQ(0, fstat(fd, &mst));
+	ASSERT_EQ(0, lstat(upath, &ust));
+	EXPECT_EQ(3 * FALLOC_LEN, mst.st_size);
+	EXPECT_EQ(3 * FALLOC_LEN, ust.st_size);
+	EXPECT_EQ(blocks - HOLE_LEN / 512 + FALLOC_LEN / 512, mst.st_blocks);
+	EXPECT_EQ(ust.st_blocks, mst.st_blocks);
+
+	/* Punching needs KEEP_SIZE; tmpfs cannot zero a range */
+	EXPECT_EQ(-1, fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, HOLE_LEN));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_EQ(-1, fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, HOLE_LEN));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(0, close(fd));
+
+	/* A lower file is copied up by opening it for writing, then grows */
+	fd = open(ovl_path(MERGED, "file2"), O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fallocate(fd, 0, 0, FALLOC_LEN));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, lstat(ovl_path(MERGED, "file2"), &mst));
+	EXPECT_EQ(FALLOC_LEN, mst.st_size);
+	ASSERT_EQ(0, lstat(ovl_path(UPPER, "file2"), &ust));
+	EXPECT_EQ(FALLOC_LEN, ust.st_size);
+	EXPECT_STREQ(FILE2_DATA, read_file(ovl_path(MERGED, "file2")));
+	ASSERT_EQ(0, lstat(ovl_path(LOWER, "file2"), &ust));
+	EXPECT_EQ(strlen(FILE2_DATA), ust.st_size);
+
+	/* Not on a descriptor open for reading, which copies nothing up */
+	fd = open(ovl_path(MERGED, "a_file"), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, fallocate(fd, 0, 0, FALLOC_LEN));
+	EXPECT_EQ(EBADF, errno);
+	ASSERT_EQ(0, close(fd));
+	EXPECT_FALSE(file_exists(ovl_path(UPPER, "a_file")));
+}
+
+/*
+ * SEEK_DATA and SEEK_HOLE see the holes of the real file, lower or upper,
+ * and move the overlay file's position.  Copy-up keeps a lower hole, but
+ * for the part it copies in its first chunk.
+ */
+TEST_F(ovl, seek_data_hole)
+{
+	const char *msparse = keep(ovl_path(MERGED, "sparse"));
+	const char *mnew = keep(ovl_path(MERGED, "sparse_new"));
+	off_t end = SPARSE_OFF + strlen(SPARSE_DATA);
+	off_t page = sysconf(_SC_PAGESIZE);
+	static const char * const names[] = { "sparse", "sparse_new" };
+	char buf[64] = "";
+	struct stat st;
+	unsigned int i;
+	int fd;
+
+	fd = open(mnew, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(strlen(SPARSE_DATA),
+		  pwrite(fd, SPARSE_DATA, strlen(SPARSE_DATA), 0));
+	ASSERT_EQ(strlen(SPARSE_DATA),
+		  pwrite(fd, SPARSE_DATA, strlen(SPARSE_DATA), SPARSE_OFF));
+	ASSERT_EQ(0, close(fd));
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		fd = open(ovl_path(MERGED, names[i]), O_RDONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd) TH_LOG("%s: %s", names[i], strerror(errno));
+		EXPECT_EQ(0, lseek(fd, 0, SEEK_DATA));
+		EXPECT_EQ(page, lseek(fd, 0, SEEK_HOLE));
+		EXPECT_EQ(page, lseek(fd, 0, SEEK_CUR));
+		EXPECT_EQ(SPARSE_OFF, lseek(fd, page, SEEK_DATA));
+		EXPECT_EQ(SPARSE_OFF, lseek(fd, 0, SEEK_CUR));
+		EXPECT_EQ(strlen(SPARSE_DATA), read(fd, buf, sizeof(buf) - 1));
+		EXPECT_STREQ(SPARSE_DATA, buf);
+		EXPECT_EQ(end, lseek(fd, SPARSE_OFF, SEEK_HOLE));
+		EXPECT_EQ(-1, lseek(fd, end, SEEK_DATA));
+		EXPECT_EQ(ENXIO, errno);
+		EXPECT_EQ(end, lseek(fd, 0, SEEK_END));
+		EXPECT_EQ(SPARSE_OFF,
+			  lseek(fd, -(off_t)strlen(SPARSE_DATA), SEEK_CUR));
+		ASSERT_EQ(0, close(fd));
+	}
+	EXPECT_FALSE(file_exists(ovl_path(UPPER, "sparse")));
+
+	/* Copy-up skips the hole from the end of its first chunk */
+	ASSERT_EQ(0, write_file(msparse, MORE_DATA, O_APPEND, 0));
+	EXPECT_TRUE(is_regular(ovl_path(UPPER, "sparse")));
+	fd = open(msparse, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(SPARSE_OFF, lseek(fd, SPARSE_OFF / 2, SEEK_DATA));
+	EXPECT_EQ(end + strlen(MORE_DATA), lseek(fd, SPARSE_OFF, SEEK_HOLE));
+	memset(buf, 0, sizeof(buf));
+	EXPECT_EQ(strlen(SPARSE_DATA MORE_DATA),
+		  pread(fd, buf, sizeof(buf) - 1, SPARSE_OFF));
+	EXPECT_STREQ(SPARSE_DATA MORE_DATA, buf);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, lstat(ovl_path(UPPER, "sparse"), &st));
+	EXPECT_GT(SPARSE_OFF / 2 / 512, st.st_blocks);
+}
+
+/*
+ * copy_file_range between overlay files copies between the real files; a
+ * lower source stays in lower, a lower destination is copied up when it is
+ * opened for writing.  Cloning is passed on to upper, which cannot.
+ */
+TEST_F(ovl, copy_file_range)
+{
+	const char *mcopy = keep(ovl_path(MERGED, "copy"));
+	size_t len = strlen(FILE2_DATA);
+	loff_t in_off, out_off;
+	int in, out;
+
+	/* From a lower file, with and moving the file positions */
+	in = open(ovl_path(MERGED, "file2"), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, in);
+	out = open(mcopy, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+	ASSERT_LE(0, out);
+	EXPECT_EQ(len, copy_file_range(in, NULL, out, NULL, PATH_MAX, 0));
+	EXPECT_EQ(len, lseek(in, 0, SEEK_CUR));
+	EXPECT_EQ(len, lseek(out, 0, SEEK_CUR));
+	EXPECT_EQ(0, copy_file_range(in, NULL, out, NULL, PATH_MAX, 0));
+	ASSERT_EQ(0, close(out));
+	ASSERT_EQ(0, close(in));
+	EXPECT_STREQ(FILE2_DATA, read_file(mcopy));
+	EXPECT_STREQ(FILE2_DATA, read_file(ovl_path(UPPER, "copy")));
+	EXPECT_FALSE(file_exists(ovl_path(UPPER, "file2")));
+
+	/* Into a lower file, at given offsets: b_file after a_file's data */
+	in = open(ovl_path(MERGED, "b_file"), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, in);
+	out = open(ovl_path(MERGED, "a_file"), O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, out);
+	EXPECT_TRUE(is_regular(ovl_path(UPPER, "a_file")));
+	in_off = 0;
+	out_off = strlen(A_DATA);
+	EXPECT_EQ(strlen(B_DATA),
+		  copy_file_range(in, &in_off, out, &out_off, PATH_MAX, 0));
+	EXPECT_EQ(strlen(B_DATA), in_off);
+	EXPECT_EQ(strlen(A_DATA B_DATA), out_off);
+	EXPECT_EQ(0, lseek(in, 0, SEEK_CUR));
+	EXPECT_EQ(0, lseek(out, 0, SEEK_CUR));
+	ASSERT_EQ(0, close(out));
+	ASSERT_EQ(0, close(in));
+	EXPECT_STREQ(A_DATA B_DATA, read_file(ovl_path(MERGED, "a_file")));
+	EXPECT_STREQ(A_DATA B_DATA, read_file(ovl_path(UPPER, "a_file")));
+	EXPECT_STREQ(A_DATA, read_file(ovl_path(LOWER, "a_file")));
+	EXPECT_FALSE(file_exists(ovl_path(UPPER, "b_file")));
+
+	/* Between two upper files, part of one into the middle of the other */
+	in = open(mcopy, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, in);
+	out = open(ovl_path(MERGED, "a_file"), O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, out);
+	in_off = 0;
+	out_off = 2;
+	EXPECT_EQ(3, copy_file_range(in, &in_off, out, &out_off, 3, 0));
+
+	/* FICLONE: tmpfs has no remap_file_range */
+	EXPECT_EQ(-1, ioctl(out, FICLONE, in));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(0, close(out));
+	ASSERT_EQ(0, close(in));
+	/* "sec" of FILE2_DATA over "wer" of A_DATA */
+	EXPECT_STREQ("losec a\n" B_DATA,
+		     read_file(ovl_path(MERGED, "a_file")));
+	EXPECT_STREQ(FILE2_DATA, read_file(mcopy));
 }
 
 TEST_HARNESS_MAIN
