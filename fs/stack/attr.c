@@ -3,7 +3,7 @@
  * Copy attributes of a backing inode to the inode stacked on top of it.
  */
 
-#include <linux/backing_inode.h>
+#include <linux/backing-inode.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/mnt_idmapping.h>
@@ -80,7 +80,7 @@ void backing_inode_copy_attr(struct inode *dst, const struct inode *src,
 
 	if (!idmap)
 		idmap = &nop_mnt_idmap;
-	if (what & BACKING_ATTR_SIZE)
+	if (what & BACKING_ATTR_BLOCKS)
 		blocks = backing_read_blocks(src);
 
 	spin_lock(&dst->i_lock);
@@ -89,10 +89,10 @@ void backing_inode_copy_attr(struct inode *dst, const struct inode *src,
 	if (what & BACKING_ATTR_MODE)
 		dst->i_mode = src->i_mode;
 	backing_copy_times(dst, src, what);
-	if (what & BACKING_ATTR_SIZE) {
+	if (what & BACKING_ATTR_SIZE)
 		i_size_write(dst, i_size_read(src));
+	if (what & BACKING_ATTR_BLOCKS)
 		dst->i_blocks = blocks;
-	}
 	if (what & BACKING_ATTR_NLINK)
 		set_nlink(dst, src->i_nlink);
 	if (what & BACKING_ATTR_RDEV)

@@ -4,16 +4,39 @@
  *
  * Each helper runs the VFS operation with the credentials of the backing
  * context, takes the locks and write access the operation needs, and
- * returns the error of the backing filesystem unchanged.  Lookups never
- * leave the root of the context.
+ * returns the error of the backing filesystem unchanged.
+ *
+ * The backing tree is what lies beneath ctx->root on the mount of
+ * ctx->root, and no helper leaves it:
+ *
+ *  - A directory or an object handed in must be on that mount and beneath
+ *    the root, or the helper fails with -EXDEV.
+ *  - Mounts beneath the root are not part of the backing tree.
+ *    backing_resolve() walks with LOOKUP_NO_XDEV, and backing_lookup()
+ *    refuses a name that something is mounted on, both with -EXDEV: no
+ *    helper hands out a path on another mount, which every helper would
+ *    then refuse, nor the object such a mount hides.  The root itself is
+ *    what the stacked filesystem chose, whatever is mounted on it.
+ *  - Automount points, autofs directories in transit and objects of no
+ *    type the VFS can walk are refused with -EREMOTE by the lookups, as
+ *    overlayfs refuses them in its layers (ovl_dentry_weird()).
+ *
+ * Whether a directory is beneath the root is checked without locks first
+ * (is_subdir()), so that a wrong directory is refused early, then again
+ * once the directory is locked for the operation: a directory cannot be
+ * moved to another parent while its inode lock is held.  One of its
+ * ancestors can: only a rename between two directories, which holds the
+ * rename lock of the superblock, is safe from that too.  backing_lookup()
+ * holds no lock and checks its result instead.
  */
 
-#include <linux/backing_dentry.h>
+#include <linux/backing-ctx.h>
+#include <linux/backing-dentry.h>
+#include <linux/dcache.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
-#include <linux/stack_creds.h>
 #include <linux/string.h>
 
 #include "internal.h"
@@ -34,30 +57,38 @@ static int backing_check_name(const struct qstr *name)
 	return 0;
 }
 
-/*
- * The backing tree is the part of one mount below ctx->root.  is_subdir()
- * is lockless; it does not stop a concurrent rename from moving @path out
- * afterwards, so this guards against a stacked filesystem handing in the
- * wrong directory, not against races in the backing filesystem.  Only
- * backing_resolve() (LOOKUP_BENEATH) holds against those.
- */
+/* Whether @dentry of the mount of ctx->root is beneath ctx->root. */
+static bool backing_is_beneath(const struct backing_ctx *ctx,
+			       struct dentry *dentry)
+{
+	return is_subdir(dentry, ctx->root.dentry);
+}
+
 static int backing_check_beneath(const struct backing_ctx *ctx,
 				 const struct path *path)
 {
-	if (path->mnt != ctx->root->mnt ||
-	    !is_subdir(path->dentry, ctx->root->dentry))
+	if (path->mnt != ctx->root.mnt ||
+	    !backing_is_beneath(ctx, path->dentry))
 		return -EXDEV;
 	return 0;
+}
+
+/* A context with credentials and a root. */
+static int backing_check_tree(const struct backing_ctx *ctx)
+{
+	int err = backing_check_ctx(ctx);
+
+	if (!err && backing_check_path(&ctx->root))
+		err = -EINVAL;
+	return err;
 }
 
 /* A directory of the backing tree, and a valid name to look up in it. */
 static int backing_check_dir(const struct backing_ctx *ctx,
 			     const struct path *dir, const struct qstr *name)
 {
-	int err = backing_check_ctx(ctx);
+	int err = backing_check_tree(ctx);
 
-	if (!err && backing_check_path(ctx->root))
-		err = -EINVAL;
 	if (!err)
 		err = backing_check_name(name);
 	if (!err)
@@ -69,12 +100,166 @@ static int backing_check_dir(const struct backing_ctx *ctx,
 	return backing_check_beneath(ctx, dir);
 }
 
-/* Look @name up in @dir, whose inode the caller holds locked. */
-static struct dentry *backing_lookup_locked(const struct path *dir,
-					    const struct qstr *name)
+/*
+ * What overlayfs calls weird (ovl_dentry_weird()): an automount point, an
+ * autofs directory that may be in transit, or an object that is neither
+ * a directory one can look up in, nor a file, nor a symbolic link.  A
+ * negative dentry has no type, only the flags count.
+ *
+ * Unlike overlayfs, names with their own hash or compare operations are
+ * accepted: overlayfs compares names across layers, these helpers only
+ * ever look names up in one filesystem, which applies its own operations.
+ */
+static bool backing_dentry_weird(const struct dentry *dentry)
 {
-	return lookup_one(mnt_idmap(dir->mnt), (const char *)name->name,
-			  dir->dentry, name->len);
+	if (READ_ONCE(dentry->d_flags) &
+	    (DCACHE_NEED_AUTOMOUNT | DCACHE_MANAGE_TRANSIT))
+		return true;
+	if (d_is_negative(dentry))
+		return false;
+	return !d_can_lookup(dentry) && !d_is_file(dentry) &&
+	       !d_is_symlink(dentry);
+}
+
+/*
+ * What a lookup found, before it is handed out: still beneath the root
+ * (the directory it was found in may have moved since it was checked),
+ * and not weird.
+ */
+static int backing_check_found(const struct backing_ctx *ctx,
+			       const struct path *path)
+{
+	int err = backing_check_beneath(ctx, path);
+
+	if (err)
+		return err;
+	return backing_dentry_weird(path->dentry) ? -EREMOTE : 0;
+}
+
+/**
+ * backing_lookup - look a name up in a backing directory
+ * @ctx: backing context
+ * @dir: directory of the backing filesystem, beneath @ctx->root
+ * @name: a single path component
+ * @out: on success, the path found, which may be negative; cleared on
+ *	error
+ *
+ * Look @name up in @dir without holding @dir's lock, with the credentials
+ * of @ctx.  Mounts are not followed: a name that something is mounted on
+ * is refused, as are automount points and objects overlayfs would not
+ * take in a layer.  The caller must path_put() @out.
+ *
+ * Return: 0 on success, -EINVAL if @name is empty, "." or "..", or holds a
+ * '/', -ENAMETOOLONG if it is too long, -ENOTDIR if @dir is not a
+ * directory, -EXDEV if @dir or the result are not beneath @ctx->root or
+ * something is mounted on the result, -EREMOTE if the result is an
+ * automount point or of a type the VFS cannot walk, or the error of the
+ * backing filesystem.
+ */
+int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
+		   const struct qstr *name, struct path *out)
+{
+	struct dentry *dentry;
+	struct qstr this;
+	struct path found;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = (struct path) {};
+
+	err = backing_check_dir(ctx, dir, name);
+	if (err)
+		return err;
+
+	this = QSTR_LEN(name->name, name->len);
+	with_backing_creds(ctx)
+		dentry = lookup_one_unlocked(mnt_idmap(dir->mnt), &this,
+					     dir->dentry);
+	if (IS_ERR(dentry))
+		return PTR_ERR(dentry);
+
+	found.mnt = mntget(dir->mnt);
+	found.dentry = dentry;
+	err = backing_check_found(ctx, &found);
+	/* what backing_resolve() would refuse to cross into */
+	if (!err && path_is_mountpoint(&found))
+		err = -EXDEV;
+	if (err) {
+		path_put(&found);
+		return err;
+	}
+	*out = found;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(backing_lookup);
+
+#define BACKING_RESOLVE_FLAGS (LOOKUP_FOLLOW | LOOKUP_DIRECTORY | \
+			       LOOKUP_NO_SYMLINKS | LOOKUP_NO_MAGICLINKS | \
+			       LOOKUP_NO_XDEV)
+
+/**
+ * backing_resolve - resolve a path relative to the backing root
+ * @ctx: backing context, whose @root must be set
+ * @relpath: path to resolve, relative to @ctx->root
+ * @lookup_flags: LOOKUP_FOLLOW, LOOKUP_DIRECTORY, LOOKUP_NO_SYMLINKS,
+ *	LOOKUP_NO_MAGICLINKS or LOOKUP_NO_XDEV
+ * @out: on success, the path found; cleared on error
+ *
+ * Walk @relpath from @ctx->root with the credentials of @ctx.  The walk is
+ * done with LOOKUP_BENEATH: ".." above the root, absolute symbolic links
+ * and symbolic links leading out of the root fail with -EXDEV.  A leading
+ * '/' in @relpath is taken to mean @ctx->root.  It is also done with
+ * LOOKUP_NO_XDEV, whether asked for or not: crossing into a mount beneath
+ * the root, or into an automount point, fails with -EXDEV, as the other
+ * helpers refuse paths on other mounts.  Automounts are never triggered,
+ * so LOOKUP_AUTOMOUNT is refused.  The caller must path_put() @out.
+ *
+ * Return: 0 on success, -EINVAL on bad arguments or flags, -EXDEV if the
+ * walk would leave @ctx->root or its mount, -EREMOTE if the last component
+ * is an automount point or of a type the VFS cannot walk, or the error of
+ * the backing filesystem.
+ */
+int backing_resolve(const struct backing_ctx *ctx, const char *relpath,
+		    unsigned int lookup_flags, struct path *out)
+{
+	struct path found;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = (struct path) {};
+
+	if (backing_check_tree(ctx) || !relpath)
+		return -EINVAL;
+	if (lookup_flags & ~BACKING_RESOLVE_FLAGS)
+		return -EINVAL;
+
+	lookup_flags |= LOOKUP_BENEATH | LOOKUP_NO_XDEV;
+	with_backing_creds(ctx)
+		err = vfs_path_lookup(ctx->root.dentry, ctx->root.mnt, relpath,
+				      lookup_flags, &found);
+	if (err)
+		return err;
+
+	err = backing_check_found(ctx, &found);
+	if (err) {
+		path_put(&found);
+		return err;
+	}
+	*out = found;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(backing_resolve);
+
+/*
+ * Done with the directory an operation works in locked: it is still
+ * beneath the root (see the comment at the top of this file).
+ */
+static int backing_check_locked_dir(const struct backing_ctx *ctx,
+				    struct dentry *dir)
+{
+	return backing_is_beneath(ctx, dir) ? 0 : -EXDEV;
 }
 
 static void backing_set_out(struct path *out, const struct path *dir,
@@ -86,166 +271,15 @@ static void backing_set_out(struct path *out, const struct path *dir,
 	out->dentry = dget(dentry);
 }
 
-/**
- * backing_lookup - look a name up in a backing directory
- * @ctx: backing context
- * @dir: directory of the backing filesystem, beneath @ctx->root
- * @name: a single path component
- * @out: on success, the path found; it may be negative
- *
- * Look @name up in @dir without holding @dir's lock, with the credentials
- * of @ctx.  The caller must path_put() @out.
- *
- * Return: 0 on success, -EINVAL if @name is empty, "." or "..", or holds a
- * '/', -ENAMETOOLONG if it is too long, -EXDEV if @dir or the result are
- * not beneath @ctx->root, or the error of the backing filesystem.
- */
-int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
-		   const struct qstr *name, struct path *out)
-{
-	const struct cred *old_cred;
-	struct dentry *dentry;
-	int err;
-
-	err = backing_check_dir(ctx, dir, name);
-	if (err)
-		return err;
-	if (!out)
-		return -EINVAL;
-
-	old_cred = backing_override_creds(ctx);
-	dentry = lookup_one_unlocked(mnt_idmap(dir->mnt),
-				     (const char *)name->name, dir->dentry,
-				     name->len);
-	backing_revert_creds(old_cred);
-	if (IS_ERR(dentry))
-		return PTR_ERR(dentry);
-
-	out->mnt = mntget(dir->mnt);
-	out->dentry = dentry;
-	/* @dir may have been moved out of the root in the meantime. */
-	err = backing_check_beneath(ctx, out);
-	if (err)
-		path_put(out);
-	return err;
-}
-EXPORT_SYMBOL_GPL(backing_lookup);
-
-#define BACKING_RESOLVE_FLAGS (LOOKUP_FOLLOW | LOOKUP_DIRECTORY | \
-			       LOOKUP_AUTOMOUNT | LOOKUP_NO_SYMLINKS | \
-			       LOOKUP_NO_MAGICLINKS | LOOKUP_NO_XDEV)
-
-/**
- * backing_resolve - resolve a path relative to the backing root
- * @ctx: backing context, whose @root must be set
- * @relpath: path to resolve, relative to @ctx->root
- * @lookup_flags: LOOKUP_FOLLOW, LOOKUP_DIRECTORY, LOOKUP_AUTOMOUNT,
- *	LOOKUP_NO_SYMLINKS, LOOKUP_NO_MAGICLINKS or LOOKUP_NO_XDEV
- * @out: on success, the path found
- *
- * Walk @relpath from @ctx->root with the credentials of @ctx.  The walk is
- * done with LOOKUP_BENEATH: ".." above the root, absolute symbolic links
- * and symbolic links leading out of the root fail with -EXDEV.  A leading
- * '/' in @relpath is taken to mean @ctx->root.  The caller must path_put()
- * @out.
- *
- * Return: 0 on success, -EINVAL on bad arguments, -EXDEV if the walk would
- * leave @ctx->root, or the error of the backing filesystem.
- */
-int backing_resolve(const struct backing_ctx *ctx, const char *relpath,
-		    unsigned int lookup_flags, struct path *out)
-{
-	const struct cred *old_cred;
-	int err;
-
-	if (backing_check_ctx(ctx) || !relpath || !out ||
-	    backing_check_path(ctx->root))
-		return -EINVAL;
-	if (lookup_flags & ~BACKING_RESOLVE_FLAGS)
-		return -EINVAL;
-
-	old_cred = backing_override_creds(ctx);
-	err = vfs_path_lookup(ctx->root->dentry, ctx->root->mnt, relpath,
-			      lookup_flags | LOOKUP_BENEATH, out);
-	backing_revert_creds(old_cred);
-	return err;
-}
-EXPORT_SYMBOL_GPL(backing_resolve);
-
-/*
- * State of an operation on a name in a locked backing directory:
- * backing_dirop_start() gets write access, switches credentials, locks
- * the directory and looks the name up; backing_dirop_end() undoes it.
- */
-struct backing_dirop {
-	const struct path *dir;
-	struct dentry *dentry;
-	const struct cred *old_cred;
-};
-
-static int backing_dirop_start(const struct backing_ctx *ctx,
-			       const struct path *dir, const struct qstr *name,
-			       struct backing_dirop *op)
-{
-	int err;
-
-	err = backing_check_dir(ctx, dir, name);
-	if (err)
-		return err;
-	err = mnt_want_write(dir->mnt);
-	if (err)
-		return err;
-
-	op->dir = dir;
-	op->old_cred = backing_override_creds(ctx);
-	inode_lock_nested(d_inode(dir->dentry), I_MUTEX_PARENT);
-	op->dentry = backing_lookup_locked(dir, name);
-	if (!IS_ERR(op->dentry))
-		return 0;
-
-	err = PTR_ERR(op->dentry);
-	inode_unlock(d_inode(dir->dentry));
-	backing_revert_creds(op->old_cred);
-	mnt_drop_write(dir->mnt);
-	return err;
-}
-
-static void backing_dirop_end(struct backing_dirop *op)
-{
-	dput(op->dentry);
-	inode_unlock(d_inode(op->dir->dentry));
-	backing_revert_creds(op->old_cred);
-	mnt_drop_write(op->dir->mnt);
-}
-
-/*
- * Some filesystems instantiate another dentry than the one they are given
- * to create, leaving that one unhashed or negative.  Look the new object
- * up again in that case.
- */
-static int backing_dirop_relookup(struct backing_dirop *op)
-{
-	struct dentry *dentry = op->dentry;
-
-	if (!d_unhashed(dentry) && d_really_is_positive(dentry))
-		return 0;
-
-	dentry = lookup_one(mnt_idmap(op->dir->mnt), dentry->d_name.name,
-			    op->dir->dentry, dentry->d_name.len);
-	if (IS_ERR(dentry))
-		return PTR_ERR(dentry);
-	dput(op->dentry);
-	op->dentry = dentry;
-	return d_really_is_positive(dentry) ? 0 : -EIO;
-}
-
-static int backing_check_create_args(const struct backing_ctx *ctx,
-				     const struct backing_create_args *args)
+static int backing_check_create_args(const struct backing_create_args *args)
 {
 	if (!args)
 		return -EINVAL;
-	/* the security modules label the new object from the stacked dentry */
-	if (args->caller && !args->stacked)
+	/*
+	 * New objects belong to the caller, labelled by the security modules
+	 * from the stacked dentry: both are required.
+	 */
+	if (!args->caller || !args->stacked)
 		return -EINVAL;
 
 	switch (args->mode & S_IFMT) {
@@ -263,37 +297,112 @@ static int backing_check_create_args(const struct backing_ctx *ctx,
 	}
 }
 
-static int backing_do_create(struct mnt_idmap *idmap, struct inode *dir,
-			     struct dentry *dentry,
-			     const struct backing_create_args *args)
+/*
+ * Some filesystems instantiate another dentry than the one they are given
+ * to create, leaving that one unhashed or negative.  Look the new object
+ * up again in that case, still under the lock of @parent.
+ *
+ * Like vfs_mkdir(), this consumes @dentry: it returns the dentry to end
+ * the creation with, or an error after ending it.
+ */
+static struct dentry *backing_create_relookup(struct mnt_idmap *idmap,
+					      struct dentry *parent,
+					      struct qstr *name,
+					      struct dentry *dentry)
 {
-	umode_t mode = args->mode;
+	struct dentry *found;
 
-	switch (mode & S_IFMT) {
-	case S_IFREG:
-		return vfs_create(idmap, dir, dentry, mode, args->excl);
-	case S_IFDIR:
-		return vfs_mkdir(idmap, dir, dentry, mode);
-	case S_IFLNK:
-		return vfs_symlink(idmap, dir, dentry, args->target);
-	case S_IFCHR:
-	case S_IFBLK:
-		return vfs_mknod(idmap, dir, dentry, mode, args->rdev);
-	default:
-		return vfs_mknod(idmap, dir, dentry, mode, 0);
+	if (!d_unhashed(dentry) && d_really_is_positive(dentry))
+		return dentry;
+
+	found = lookup_one(idmap, name, parent);
+	if (IS_ERR(found)) {
+		end_creating(dentry);
+		return found;
 	}
+	dput(dentry);
+	if (d_really_is_negative(found)) {
+		end_creating(found);
+		return ERR_PTR(-EIO);
+	}
+	return found;
 }
 
 /*
- * Switch to the caller's ownership for the creation, within the override
- * backing_dirop_start() made: backing_dirop_end() reverts both at once.
+ * Create the object @args describe at the negative @dentry, with the
+ * credentials in effect.  Consumes @dentry as vfs_mkdir() does.
  */
-static int backing_create_as(const struct backing_create_args *args)
+static struct dentry *backing_do_create(struct mnt_idmap *idmap,
+					struct inode *dir, struct dentry *dentry,
+					const struct backing_create_args *args)
 {
-	if (!args->caller)
-		return 0;
-	return stack_creds_create_as(args->stacked, args->mode, args->uid,
-				     args->gid, args->caller);
+	umode_t mode = args->mode;
+	int err;
+
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return vfs_mkdir(idmap, dir, dentry, mode, NULL);
+	case S_IFREG:
+		err = vfs_create(idmap, dentry, mode, NULL);
+		break;
+	case S_IFLNK:
+		err = vfs_symlink(idmap, dir, dentry, args->target, NULL);
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		err = vfs_mknod(idmap, dir, dentry, mode, args->rdev, NULL);
+		break;
+	default:
+		err = vfs_mknod(idmap, dir, dentry, mode, 0, NULL);
+		break;
+	}
+	if (err) {
+		end_creating(dentry);
+		return ERR_PTR(err);
+	}
+	return dentry;
+}
+
+/*
+ * Create as the caller, between the switch to the context's credentials
+ * and its end.  Consumes @dentry as vfs_mkdir() does.
+ */
+static struct dentry *backing_create_as(const struct backing_ctx *ctx,
+					struct mnt_idmap *idmap,
+					struct inode *dir, struct dentry *dentry,
+					const struct backing_create_args *args)
+{
+	CLASS(backing_creds_create_as, old)(ctx, args->stacked, args->mode,
+					    args->uid, args->gid,
+					    args->caller);
+
+	if (IS_ERR(old)) {
+		end_creating(dentry);
+		return ERR_CAST(old);
+	}
+	return backing_do_create(idmap, dir, dentry, args);
+}
+
+/* The negative dentry of @name in the locked @dir, or an error. */
+static struct dentry *backing_start_creating(const struct backing_ctx *ctx,
+					     const struct path *dir,
+					     struct qstr *name)
+{
+	struct dentry *dentry;
+	int err;
+
+	dentry = start_creating(mnt_idmap(dir->mnt), dir->dentry, name);
+	if (IS_ERR(dentry))
+		return dentry;
+
+	err = backing_check_locked_dir(ctx, dir->dentry);
+	if (!err && d_really_is_positive(dentry))
+		err = -EEXIST;
+	if (err) {
+		end_creating(dentry);
+		return ERR_PTR(err);
+	}
+	return dentry;
 }
 
 /**
@@ -305,91 +414,125 @@ static int backing_create_as(const struct backing_create_args *args)
  *	vfs_create(), vfs_mkdir(), vfs_symlink() and vfs_mknod()
  * @out: optional; on success, the path of the new object
  *
- * Create @name in @dir with the credentials of @ctx, holding write access
- * to @dir's mount and @dir's inode lock.  With @args->caller set, the
- * object is created as that caller (stack_creds_create_as()), labelled by
- * the security modules from @args->stacked.  The caller must path_put()
- * @out.
+ * Create @name in @dir, holding write access to @dir's mount and @dir's
+ * inode lock.  The name is looked up with the credentials of @ctx, and
+ * the object created as @args->caller (backing_creds_create_as()): it is
+ * owned by @args->uid and @args->gid and labelled by the security modules
+ * from @args->stacked, with the capabilities of @ctx.  The caller must
+ * path_put() @out.
  *
- * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments, -EXDEV
- * if @dir is not beneath @ctx->root, -EEXIST if @name exists, or the error
- * of the backing filesystem.
+ * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments (among
+ * which a missing @args->caller or @args->stacked), -ENOTDIR if @dir is
+ * not a directory, -EXDEV if @dir is not beneath @ctx->root, -EEXIST if
+ * @name exists, or the error of the security modules or of the backing
+ * filesystem.
  */
 int backing_create(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name,
 		   const struct backing_create_args *args, struct path *out)
 {
-	struct backing_dirop op;
+	struct dentry *dentry;
+	struct qstr this;
 	int err;
 
-	err = backing_check_create_args(ctx, args);
-	if (err)
-		return err;
-	err = backing_dirop_start(ctx, dir, name, &op);
+	if (out)
+		*out = (struct path) {};
+	err = backing_check_create_args(args);
+	if (!err)
+		err = backing_check_dir(ctx, dir, name);
 	if (err)
 		return err;
 
-	err = -EEXIST;
-	if (d_really_is_negative(op.dentry))
-		err = backing_create_as(args);
-	if (!err)
-		err = backing_do_create(mnt_idmap(dir->mnt),
-					d_inode(dir->dentry), op.dentry, args);
-	if (!err)
-		err = backing_dirop_relookup(&op);
-	if (!err)
-		backing_set_out(out, dir, op.dentry);
-	backing_dirop_end(&op);
-	return err;
+	err = mnt_want_write(dir->mnt);
+	if (err)
+		return err;
+
+	this = QSTR_LEN(name->name, name->len);
+	with_backing_creds(ctx) {
+		struct mnt_idmap *idmap = mnt_idmap(dir->mnt);
+
+		dentry = backing_start_creating(ctx, dir, &this);
+		if (!IS_ERR(dentry))
+			dentry = backing_create_as(ctx, idmap,
+						   d_inode(dir->dentry),
+						   dentry, args);
+		if (!IS_ERR(dentry))
+			dentry = backing_create_relookup(idmap, dir->dentry,
+							 &this, dentry);
+		if (!IS_ERR(dentry)) {
+			backing_set_out(out, dir, dentry);
+			end_creating(dentry);
+		}
+	}
+	mnt_drop_write(dir->mnt);
+	return PTR_ERR_OR_ZERO(dentry);
 }
 EXPORT_SYMBOL_GPL(backing_create);
 
 /**
  * backing_link - create a hard link in a backing directory
  * @ctx: backing context
- * @old: existing object to link to, on the same mount as @dir
+ * @old: existing object to link to, beneath @ctx->root
  * @dir: directory of the backing filesystem, beneath @ctx->root
  * @name: name of the new link, a single path component
  * @out: optional; on success, the path of the new link
  *
- * Link @old as @name in @dir with the credentials of @ctx.  The caller
- * must path_put() @out.
+ * Link @old as @name in @dir with the credentials of @ctx: a link creates
+ * no inode, so there is no owner to give it.  The caller must path_put()
+ * @out.
  *
- * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments, -EXDEV
- * if @old and @dir are on different mounts or not beneath @ctx->root,
- * -EEXIST if @name exists, or the error of the backing filesystem.
+ * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments,
+ * -ENOENT if @old is negative, -ENOTDIR if @dir is not a directory,
+ * -EXDEV if @old or @dir are not beneath @ctx->root, -EEXIST if @name
+ * exists, or the error of the backing filesystem.
  */
 int backing_link(const struct backing_ctx *ctx, const struct path *old,
 		 const struct path *dir, const struct qstr *name,
 		 struct path *out)
 {
-	struct backing_dirop op;
+	struct dentry *dentry;
+	struct qstr this;
 	int err;
 
-	err = backing_check_op(ctx, old);
-	if (!err && backing_check_path(ctx->root))
-		err = -EINVAL;
-	if (err)
-		return err;
-	if (!dir || old->mnt != dir->mnt)
-		return -EXDEV;
-	err = backing_check_beneath(ctx, old);
-	if (err)
-		return err;
-	err = backing_dirop_start(ctx, dir, name, &op);
+	if (out)
+		*out = (struct path) {};
+	err = backing_check_tree(ctx);
+	if (!err)
+		err = backing_check_path(old);
+	if (!err)
+		err = backing_check_beneath(ctx, old);
+	if (!err)
+		err = backing_check_dir(ctx, dir, name);
 	if (err)
 		return err;
 
-	err = -EEXIST;
-	if (d_really_is_negative(op.dentry))
-		err = vfs_link(old->dentry, mnt_idmap(dir->mnt),
-			       d_inode(dir->dentry), op.dentry, NULL);
-	if (!err)
-		err = backing_dirop_relookup(&op);
-	if (!err)
-		backing_set_out(out, dir, op.dentry);
-	backing_dirop_end(&op);
-	return err;
+	err = mnt_want_write(dir->mnt);
+	if (err)
+		return err;
+
+	this = QSTR_LEN(name->name, name->len);
+	with_backing_creds(ctx) {
+		struct mnt_idmap *idmap = mnt_idmap(dir->mnt);
+
+		dentry = backing_start_creating(ctx, dir, &this);
+		if (!IS_ERR(dentry)) {
+			err = vfs_link(old->dentry, idmap, d_inode(dir->dentry),
+				       dentry, NULL);
+			if (err) {
+				end_creating(dentry);
+				dentry = ERR_PTR(err);
+			}
+		}
+		if (!IS_ERR(dentry))
+			dentry = backing_create_relookup(idmap, dir->dentry,
+							 &this, dentry);
+		if (!IS_ERR(dentry)) {
+			backing_set_out(out, dir, dentry);
+			end_creating(dentry);
+		}
+	}
+	mnt_drop_write(dir->mnt);
+	return PTR_ERR_OR_ZERO(dentry);
 }
 EXPORT_SYMBOL_GPL(backing_link);
 
@@ -398,25 +541,36 @@ static int backing_remove(const struct backing_ctx *ctx, const struct path *dir,
 			  const struct qstr *name, bool dir_wanted)
 {
 	struct mnt_idmap *idmap;
-	struct inode *pdir;
-	struct backing_dirop op;
+	struct dentry *dentry;
+	struct qstr this;
 	int err;
 
-	err = backing_dirop_start(ctx, dir, name, &op);
+	err = backing_check_dir(ctx, dir, name);
+	if (err)
+		return err;
+
+	err = mnt_want_write(dir->mnt);
 	if (err)
 		return err;
 
 	idmap = mnt_idmap(dir->mnt);
-	pdir = d_inode(dir->dentry);
-	if (d_really_is_negative(op.dentry))
-		err = -ENOENT;
-	else if (d_is_dir(op.dentry) != dir_wanted)
-		err = dir_wanted ? -ENOTDIR : -EISDIR;
-	else if (dir_wanted)
-		err = vfs_rmdir(idmap, pdir, op.dentry);
-	else
-		err = vfs_unlink(idmap, pdir, op.dentry, NULL);
-	backing_dirop_end(&op);
+	this = QSTR_LEN(name->name, name->len);
+	with_backing_creds(ctx) {
+		dentry = start_removing(idmap, dir->dentry, &this);
+		err = PTR_ERR_OR_ZERO(dentry);
+		if (!err)
+			err = backing_check_locked_dir(ctx, dir->dentry);
+		if (!err && d_is_dir(dentry) != dir_wanted)
+			err = dir_wanted ? -ENOTDIR : -EISDIR;
+		if (!err && dir_wanted)
+			err = vfs_rmdir(idmap, d_inode(dir->dentry), dentry,
+					NULL);
+		else if (!err)
+			err = vfs_unlink(idmap, d_inode(dir->dentry), dentry,
+					 NULL);
+		end_removing(dentry);
+	}
+	mnt_drop_write(dir->mnt);
 	return err;
 }
 
@@ -426,9 +580,13 @@ static int backing_remove(const struct backing_ctx *ctx, const struct path *dir,
  * @dir: directory of the backing filesystem, beneath @ctx->root
  * @name: name to remove, a single path component
  *
- * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments, -EXDEV
- * if @dir is not beneath @ctx->root, -ENOENT if @name does not exist,
- * -EISDIR if it is a directory, or the error of the backing filesystem.
+ * Remove @name with the credentials of @ctx, holding write access to
+ * @dir's mount and @dir's inode lock.
+ *
+ * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments,
+ * -ENOTDIR if @dir is not a directory, -EXDEV if @dir is not beneath
+ * @ctx->root, -ENOENT if @name does not exist, -EISDIR if it is a
+ * directory, or the error of the backing filesystem.
  */
 int backing_unlink(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name)
@@ -443,10 +601,13 @@ EXPORT_SYMBOL_GPL(backing_unlink);
  * @dir: directory of the backing filesystem, beneath @ctx->root
  * @name: name of the directory to remove, a single path component
  *
- * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments, -EXDEV
- * if @dir is not beneath @ctx->root, -ENOENT if @name does not exist,
- * -ENOTDIR if it is not a directory, or the error of the backing
- * filesystem.
+ * Remove @name with the credentials of @ctx, holding write access to
+ * @dir's mount and @dir's inode lock.
+ *
+ * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments,
+ * -ENOTDIR if @dir or @name is not a directory, -EXDEV if @dir is not
+ * beneath @ctx->root, -ENOENT if @name does not exist, or the error of
+ * the backing filesystem.
  */
 int backing_rmdir(const struct backing_ctx *ctx, const struct path *dir,
 		  const struct qstr *name)
@@ -465,61 +626,21 @@ static int backing_check_rename_flags(unsigned int flags)
 	return 0;
 }
 
-/* Checks done by do_renameat2() once both names have been looked up. */
-static int backing_check_rename_dentries(struct dentry *old, struct dentry *new,
-					 struct dentry *trap,
-					 unsigned int flags)
+/*
+ * Rename with both directories locked by start_renaming().  With two
+ * directories, the rename lock of the superblock is held too: no other
+ * rename can move either of them, or any of their ancestors, to another
+ * directory, so whether they are beneath the root cannot change.
+ */
+static int backing_rename_locked(const struct backing_ctx *ctx,
+				 struct renamedata *rd)
 {
-	if (d_really_is_negative(old))
-		return -ENOENT;
-	if ((flags & RENAME_EXCHANGE) && d_really_is_negative(new))
-		return -ENOENT;
-	if ((flags & RENAME_NOREPLACE) && d_really_is_positive(new))
-		return -EEXIST;
-	/* The source must not be an ancestor of the target... */
-	if (old == trap)
-		return -EINVAL;
-	/* ...nor the target an ancestor of the source. */
-	if (new == trap)
-		return flags & RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
-	return 0;
-}
+	int err = backing_check_locked_dir(ctx, rd->old_parent);
 
-/* Called with both directories locked by lock_rename(). */
-static int backing_rename_locked(const struct path *olddir,
-				 const struct qstr *oldname,
-				 const struct path *newdir,
-				 const struct qstr *newname,
-				 struct dentry *trap, unsigned int flags)
-{
-	struct mnt_idmap *idmap = mnt_idmap(olddir->mnt);
-	struct renamedata rd = {
-		.old_mnt_idmap = idmap,
-		.old_dir = d_inode(olddir->dentry),
-		.new_mnt_idmap = idmap,
-		.new_dir = d_inode(newdir->dentry),
-		.flags = flags,
-	};
-	struct dentry *old, *new;
-	int err;
-
-	old = backing_lookup_locked(olddir, oldname);
-	if (IS_ERR(old))
-		return PTR_ERR(old);
-	new = backing_lookup_locked(newdir, newname);
-	err = PTR_ERR_OR_ZERO(new);
-	if (err)
-		goto out_old;
-
-	err = backing_check_rename_dentries(old, new, trap, flags);
-	if (!err) {
-		rd.old_dentry = old;
-		rd.new_dentry = new;
-		err = vfs_rename(&rd);
-	}
-	dput(new);
-out_old:
-	dput(old);
+	if (!err)
+		err = backing_check_locked_dir(ctx, rd->new_parent);
+	if (!err)
+		err = vfs_rename(rd);
 	return err;
 }
 
@@ -528,27 +649,29 @@ out_old:
  * @ctx: backing context
  * @olddir: directory holding the object, beneath @ctx->root
  * @oldname: name of the object, a single path component
- * @newdir: directory to move the object to, on the same mount as @olddir
+ * @newdir: directory to move the object to, beneath @ctx->root
  * @newname: new name of the object, a single path component
  * @flags: RENAME_NOREPLACE, RENAME_EXCHANGE or RENAME_WHITEOUT, passed on
  *	to vfs_rename()
  *
  * Rename with the credentials of @ctx, holding write access to the mount
- * and both directories locked with lock_rename().  As rename(2) does, this
- * refuses to move a directory beneath itself.
+ * and both directories locked by start_renaming(), which looks both names
+ * up.  Both directories are checked to be beneath @ctx->root again under
+ * that lock.  As rename(2) does, this refuses to move a directory beneath
+ * itself.
  *
  * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments or when
- * moving a directory beneath itself, -EXDEV if the directories are on
- * different mounts or not beneath @ctx->root, -ENOENT, -EEXIST or
- * -ENOTEMPTY as rename(2) would return them, or the error of the backing
- * filesystem.
+ * moving a directory beneath itself, -ENOTDIR if a directory is not one,
+ * -EXDEV if the directories are not beneath @ctx->root, -ENOENT, -EEXIST
+ * or -ENOTEMPTY as rename(2) would return them, or the error of the
+ * backing filesystem.
  */
 int backing_rename(const struct backing_ctx *ctx, const struct path *olddir,
 		   const struct qstr *oldname, const struct path *newdir,
 		   const struct qstr *newname, unsigned int flags)
 {
-	const struct cred *old_cred;
-	struct dentry *trap;
+	struct renamedata rd = {};
+	struct qstr oldq, newq;
 	int err;
 
 	err = backing_check_rename_flags(flags);
@@ -558,22 +681,24 @@ int backing_rename(const struct backing_ctx *ctx, const struct path *olddir,
 		err = backing_check_dir(ctx, newdir, newname);
 	if (err)
 		return err;
-	if (olddir->mnt != newdir->mnt)
-		return -EXDEV;
 
 	err = mnt_want_write(olddir->mnt);
 	if (err)
 		return err;
-	old_cred = backing_override_creds(ctx);
-	trap = lock_rename(newdir->dentry, olddir->dentry);
-	if (IS_ERR(trap)) {
-		err = PTR_ERR(trap);
-	} else {
-		err = backing_rename_locked(olddir, oldname, newdir, newname,
-					    trap, flags);
-		unlock_rename(newdir->dentry, olddir->dentry);
+
+	rd.mnt_idmap = mnt_idmap(olddir->mnt);
+	rd.old_parent = olddir->dentry;
+	rd.new_parent = newdir->dentry;
+	rd.flags = flags;
+	oldq = QSTR_LEN(oldname->name, oldname->len);
+	newq = QSTR_LEN(newname->name, newname->len);
+	with_backing_creds(ctx) {
+		err = start_renaming(&rd, 0, &oldq, &newq);
+		if (!err) {
+			err = backing_rename_locked(ctx, &rd);
+			end_renaming(&rd);
+		}
 	}
-	backing_revert_creds(old_cred);
 	mnt_drop_write(olddir->mnt);
 	return err;
 }

@@ -3,7 +3,8 @@
  * Reading a backing directory on behalf of a stacked directory.
  */
 
-#include <linux/backing_dentry.h>
+#include <linux/backing-ctx.h>
+#include <linux/backing-dentry.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 
@@ -43,8 +44,10 @@ static bool backing_filldir(struct dir_context *ctx, const char *name,
  * Read @backing_dir from its current position with iterate_dir() and the
  * credentials of @ctx, and hand each entry that @filter accepts to
  * @stacked.  Entries @filter rejects are skipped; the walk stops when
- * @stacked's actor asks for it.  The position of @stacked is set to that
- * of @backing_dir afterwards.  The caller keeps the position of
+ * @stacked's actor asks for it, and the next call resumes with the entry
+ * it refused.  The count hint and the d_type flags @stacked takes are
+ * passed on to the backing filesystem.  The position of @stacked is set
+ * to that of @backing_dir afterwards.  The caller keeps the position of
  * @backing_dir in step with the stacked directory across seeks.
  *
  * Return: 0 on success, -EINVAL on bad arguments, or the error of
@@ -59,7 +62,6 @@ int backing_iterate_dir(const struct backing_ctx *ctx,
 		.stacked = stacked,
 		.filter = filter,
 	};
-	const struct cred *old_cred;
 	int err;
 
 	if (backing_check_ctx(ctx) || !backing_dir || !stacked ||
@@ -68,9 +70,11 @@ int backing_iterate_dir(const struct backing_ctx *ctx,
 
 	/* Left alone if iterate_dir() fails before reading anything. */
 	bdc.ctx.pos = stacked->pos;
-	old_cred = backing_override_creds(ctx);
-	err = iterate_dir(backing_dir, &bdc.ctx);
-	backing_revert_creds(old_cred);
+	/* What the stacked actor can take is what the backing one can. */
+	bdc.ctx.count = stacked->count;
+	bdc.ctx.dt_flags_mask = stacked->dt_flags_mask;
+	with_backing_creds(ctx)
+		err = iterate_dir(backing_dir, &bdc.ctx);
 	stacked->pos = bdc.ctx.pos;
 	return err;
 }

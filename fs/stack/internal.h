@@ -5,7 +5,8 @@
 #ifndef _FS_STACK_INTERNAL_H
 #define _FS_STACK_INTERNAL_H
 
-#include <linux/backing_inode.h>
+#include <linux/backing-ctx.h>
+#include <linux/backing-inode.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/path.h>
@@ -19,25 +20,13 @@ static inline int backing_check_ctx(const struct backing_ctx *ctx)
 	return ctx && ctx->cred ? 0 : -EINVAL;
 }
 
-/* Switch to the credentials of @ctx; hand the result to the revert. */
-static inline const struct cred *
-backing_override_creds(const struct backing_ctx *ctx)
-{
-	return override_creds(ctx->cred);
-}
-
-static inline void backing_revert_creds(const struct cred *old)
-{
-	revert_creds(old);
-}
-
 /* Let the stacked inode, if any, follow the backing object at @path. */
 static inline void backing_follow(const struct backing_ctx *ctx,
 				  struct inode *stacked,
 				  const struct path *path)
 {
-	if (stacked && ctx->copy_attr)
-		ctx->copy_attr(stacked, path);
+	if (stacked && ctx->ops && ctx->ops->copy_attr)
+		ctx->ops->copy_attr(stacked, path);
 }
 
 /*

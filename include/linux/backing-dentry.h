@@ -5,10 +5,13 @@
 #ifndef _LINUX_BACKING_DENTRY_H
 #define _LINUX_BACKING_DENTRY_H
 
-#include <linux/backing_inode.h>
+#include <linux/backing-ctx.h>
 #include <linux/fs.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
+struct cred;
+struct dentry;
 struct path;
 struct qstr;
 
@@ -19,22 +22,21 @@ struct qstr;
  *	symbolic link, S_IFCHR, S_IFBLK, S_IFIFO and S_IFSOCK a special file
  * @rdev: device number, for S_IFCHR and S_IFBLK
  * @target: contents of a symbolic link, for S_IFLNK
- * @excl: for regular files, whether the caller asked for O_EXCL
- * @caller: when set, create as the caller: the object is owned by
- *	@uid/@gid and gets the security context the LSMs compute for
- *	@caller (stack_creds_create_as()); when NULL it is created with the
- *	fsuid/fsgid of the context's credentials.  Hard links never take
- *	this path.
- * @uid: owner of the new object when @caller is set
- * @gid: group of the new object when @caller is set
+ * @caller: credentials of the task that asked for the creation, as they
+ *	were before the context's credentials were switched to; required:
+ *	the object is created as that caller (backing_creds_create_as())
+ * @uid: owner of the new object in the backing filesystem
+ * @gid: group of the new object in the backing filesystem
  * @stacked: the stacked dentry being created, from which the security
- *	modules label the new object; required when @caller is set
+ *	modules label the new object; required
+ *
+ * Hard links create no inode and are made with backing_link(), with the
+ * credentials of the context.
  */
 struct backing_create_args {
 	umode_t mode;
 	dev_t rdev;
 	const char *target;
-	bool excl;
 	const struct cred *caller;
 	kuid_t uid;
 	kgid_t gid;

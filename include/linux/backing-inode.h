@@ -18,7 +18,8 @@ struct mnt_idmap;
  * @BACKING_ATTR_MODE: i_mode
  * @BACKING_ATTR_TIMES: access, modification and change times
  * @BACKING_ATTR_ATIME: access time only
- * @BACKING_ATTR_SIZE: i_size and i_blocks
+ * @BACKING_ATTR_SIZE: i_size
+ * @BACKING_ATTR_BLOCKS: i_blocks
  * @BACKING_ATTR_NLINK: link count
  * @BACKING_ATTR_RDEV: device number of special files
  * @BACKING_ATTR_BLKBITS: block size
@@ -35,12 +36,13 @@ enum backing_attr {
 	BACKING_ATTR_TIMES	= BIT(2),
 	BACKING_ATTR_ATIME	= BIT(3),
 	BACKING_ATTR_SIZE	= BIT(4),
-	BACKING_ATTR_NLINK	= BIT(5),
-	BACKING_ATTR_RDEV	= BIT(6),
-	BACKING_ATTR_BLKBITS	= BIT(7),
-	BACKING_ATTR_FLAGS	= BIT(8),
-	BACKING_ATTR_ALL	= BIT(9) - 1,
-	BACKING_ATTR_RAW_FLAGS	= BIT(9),
+	BACKING_ATTR_BLOCKS	= BIT(5),
+	BACKING_ATTR_NLINK	= BIT(6),
+	BACKING_ATTR_RDEV	= BIT(7),
+	BACKING_ATTR_BLKBITS	= BIT(8),
+	BACKING_ATTR_FLAGS	= BIT(9),
+	BACKING_ATTR_ALL	= BIT(10) - 1,
+	BACKING_ATTR_RAW_FLAGS	= BIT(10),
 };
 
 void backing_inode_copy_attr(struct inode *dst, const struct inode *src,
@@ -76,7 +78,8 @@ static inline void backing_inode_copy_atime(struct inode *dst,
 static inline void backing_inode_copy_size(struct inode *dst,
 					   const struct inode *src)
 {
-	backing_inode_copy_attr(dst, src, NULL, BACKING_ATTR_SIZE);
+	backing_inode_copy_attr(dst, src, NULL,
+				BACKING_ATTR_SIZE | BACKING_ATTR_BLOCKS);
 }
 
 #endif /* _LINUX_BACKING_INODE_H */
