@@ -5,6 +5,8 @@
 #                    debug kernel, boot it and run the demo
 #   make check       static checks + KUnit + selftests in the guest
 #   make bench       perf kernel, fio + metadata benchmark, table and plot
+#   make compare     after make check: the same selftests and libfuse suite
+#                    on plain 7.3, every result compared
 #   make refresh     write build/linux's commits back to patches/ and files
 #   make assemble    rebuild build/linux from the repository (FORCE=1 to
 #                    discard unrefreshed work there)
@@ -15,7 +17,7 @@
 STAGE ?= 3
 export STAGE FORCE
 
-.PHONY: all demo check bench deps assemble refresh mail kernel kernel-perf clean
+.PHONY: all demo check bench compare deps assemble refresh mail kernel kernel-perf clean
 
 all: demo
 
@@ -45,6 +47,9 @@ check:
 
 bench: kernel-perf
 	scripts/run-bench
+
+compare: deps
+	scripts/compare-base
 
 clean:
 	rm -rf build/obj-* build/run build/selftests build/hdr build/bench
