@@ -4,6 +4,10 @@
   results.py RUNDIR LINUXDIR
 KUnit: the KTAP in dmesg.txt, parsed by the tree's kunit.py (JSON).
 Selftests: every selftest-*.log the guest job wrote (kselftest TAP).
+libfuse: libfuse-results.jsonl (scripts/libfuse-tests): one case of
+libfuse's own suite a line, counted as 'libfuse.<case>'; skipped ones are
+printed with their reason.  When the job (RUNDIR/job) ran the suite, a
+missing or truncated results file is a failure.
 Splats: console.log scanned for KASAN, lockdep, WARNING, BUG, Oops, hung
 tasks; each one is printed with context and fails the run.
 Host-side checks: build/host-results.txt (next to LINUXDIR), 'ok NAME',
@@ -97,6 +101,51 @@ def selftests(rundir):
     return out
 
 
+LIBFUSE_RESULTS = 'libfuse-results.jsonl'
+LIBFUSE_JOB_MARK = 'scripts/libfuse-tests --guest'
+
+
+def libfuse(rundir):
+    """libfuse's test suite: (kind, name, status, reason) per case."""
+    job = os.path.join(rundir, 'job')
+    expected = (os.path.exists(job) and
+                LIBFUSE_JOB_MARK in open(job, errors='replace').read())
+    path = os.path.join(rundir, LIBFUSE_RESULTS)
+    if not os.path.exists(path):
+        if expected:
+            return [('libfuse', 'libfuse.(no %s: the suite did not run)' %
+                     LIBFUSE_RESULTS, 'FAIL', '')]
+        return []
+    out = []
+    runner_exit = None
+    for lineno, line in enumerate(open(path, errors='replace'), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except ValueError:
+            out.append(('libfuse', 'libfuse.(%s:%d is not JSON)' %
+                        (LIBFUSE_RESULTS, lineno), 'FAIL', ''))
+            continue
+        if 'runner_exit' in r:
+            runner_exit = str(r['runner_exit'])
+            continue
+        status = r.get('status')
+        if status not in ('PASS', 'FAIL', 'SKIP'):
+            status = 'FAIL'
+        out.append(('libfuse', 'libfuse.' + str(r.get('name', '?')), status,
+                    r.get('reason') or ''))
+    if runner_exit is None:
+        out.append(('libfuse', 'libfuse.(results truncated: no runner exit)',
+                    'FAIL', ''))
+    elif runner_exit != '0' and not any(r[2] == 'FAIL' for r in out):
+        out.append(('libfuse', 'libfuse.(run-tests.py exit %s)' % runner_exit,
+                    'FAIL', ''))
+    if not out:
+        out.append(('libfuse', 'libfuse.(no cases)', 'FAIL', ''))
+    return out
+
+
 def splats(rundir):
     path = os.path.join(rundir, 'console.log')
     if not os.path.exists(path):
@@ -186,7 +235,7 @@ def missing_suites(linux, res):
 
 def main():
     rundir, linux = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    res = kunit(rundir, linux) + selftests(rundir)
+    res = kunit(rundir, linux) + selftests(rundir) + libfuse(rundir)
     res += host_results(linux)
     sp = splats(rundir)
     npass = sum(1 for r in res if r[2] == 'PASS')
@@ -194,14 +243,20 @@ def main():
     nskip = sum(1 for r in res if r[2] == 'SKIP')
     missing = missing_suites(linux, res)        # scripts/expected-suites
     nfail += len(missing)
-    suites = sorted({(k, n.split('.')[0]) for k, n, s in res})
+    suites = sorted({(r[0], r[1].split('.')[0]) for r in res})
     for k, s in suites:
         sub = [r for r in res if r[0] == k and r[1].split('.')[0] == s]
-        print('  %-8s %-36s %3d cases, %d failed' %
-              (k, s, len(sub), sum(1 for r in sub if r[2] == 'FAIL')))
-    for k, n, s in res:
-        if s != 'PASS':
-            print('%s %s %s' % (s, k, n))
+        line = '  %-8s %-36s %3d cases, %d failed' % (
+            k, s, len(sub), sum(1 for r in sub if r[2] == 'FAIL'))
+        nsub_skip = sum(1 for r in sub if r[2] == 'SKIP')
+        if nsub_skip:
+            line += ', %d skipped' % nsub_skip
+        print(line)
+    for r in res:
+        if r[2] != 'PASS':
+            # A reason, where the suite gives one (libfuse's cases do).
+            why = ': ' + r[3] if len(r) > 3 and r[3] else ''
+            print('%s %s %s%s' % (r[2], r[0], r[1], why))
     for m in missing:
         print('not ok expected-suite %s missing' % m)
     for s in sp:
