@@ -9,6 +9,14 @@
 #   overlay  overlayfs at $BASE/ovl, lower, upper and work on one tmpfs
 #   fuse     $STACKFS BACKING MNT over a tmpfs backing dir, no passthrough
 #   fuse-pt  $STACKFS --passthrough BACKING MNT
+#   hp       libfuse's example/passthrough_hp --nopassthrough BACKING MNT:
+#            libfuse's own high-performance server answering every request
+#            (with its defaults: 86400 s entry/attr timeouts and, without
+#            passthrough, the writeback cache)
+#   hp-pt    passthrough_hp BACKING MNT: its default, read/write passthrough
+#            (FUSE_CAP_PASSTHROUGH, one shared backing file per inode); the
+#            row is an error, not a silent hp run, when the kernel does not
+#            offer the capability or the server reports it fell back
 # it runs fio seqread, seqwrite (bs=1M; MB/s) and randread, randwrite
 # (bs=4k; IOPS), single job, psync, time based, on one file laid out before
 # any timed job, then metabench MNT $BENCH_NFILES.  Every result or error is
@@ -23,11 +31,16 @@
 #   METABENCH       metabench binary (required for the metadata workloads)
 #   STACKFS         stackfs binary (required for fuse and fuse-pt); it forks
 #                   and returns once mounted
+#   PASSTHROUGH_HP  libfuse's example/passthrough_hp (required for hp and
+#                   hp-pt); run in the foreground, in the background, until
+#                   the mount is torn down
+#   PRINTCAP        libfuse's example/printcap (required for hp-pt: asks the
+#                   kernel whether it offers FUSE_CAP_PASSTHROUGH)
 #   BENCH_SIZE      fio file size (128M)
 #   BENCH_RUNTIME   seconds per fio job (3)
 #   BENCH_NFILES    metabench file count (10000)
 #   BENCH_FS        filesystems to run, space-separated
-#                   ("native overlay fuse fuse-pt")
+#                   ("native overlay fuse fuse-pt hp hp-pt")
 #   BENCH_BASE      where mounts go (/tmp/bench)
 #   BENCH_TIMEOUT   seconds before one tool run is killed (300)
 #   FIO             fio binary (/usr/bin/fio, else fio from PATH)
@@ -42,11 +55,13 @@ RESULTS=$1
 SIZE=${BENCH_SIZE:-128M}
 RUNTIME=${BENCH_RUNTIME:-3}
 NFILES=${BENCH_NFILES:-10000}
-FSLIST=${BENCH_FS:-native overlay fuse fuse-pt}
+FSLIST=${BENCH_FS:-native overlay fuse fuse-pt hp hp-pt}
 BASE=${BENCH_BASE:-/tmp/bench}
 TMO=${BENCH_TIMEOUT:-300}
 METABENCH=${METABENCH:-}
 STACKFS=${STACKFS:-}
+PASSTHROUGH_HP=${PASSTHROUGH_HP:-}
+PRINTCAP=${PRINTCAP:-}
 if [ -z "${FIO:-}" ]; then
 	if [ -x /usr/bin/fio ]; then FIO=/usr/bin/fio; else FIO=fio; fi
 fi
@@ -88,8 +103,10 @@ is_mounted() {
 }
 
 # Mounts made for the current filesystem, innermost last; torn down in
-# reverse order.
+# reverse order.  DAEMONS: servers started in the background for it, which
+# exit once their mount is gone (killed if they do not).
 MOUNTS=()
+DAEMONS=()
 
 do_mount() {	# do_mount MNT mount-args...
 	local mnt=$1
@@ -110,6 +127,21 @@ teardown() {
 		fi
 	done
 	MOUNTS=()
+	local pid
+	for pid in ${DAEMONS[@]+"${DAEMONS[@]}"}; do
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			log "server $pid still running after its umount, killing it"
+			kill "$pid" 2>/dev/null
+			sleep 1
+			kill -9 "$pid" 2>/dev/null
+		fi
+		wait "$pid" 2>/dev/null
+	done
+	DAEMONS=()
 }
 trap teardown EXIT
 trap 'teardown; exit 130' INT TERM
@@ -172,9 +204,76 @@ setup() {
 			return 1
 		fi
 		;;
+	hp | hp-pt)
+		MNT=$BASE/$fs
+		back=$BASE/$fs-back
+		if [ -z "$PASSTHROUGH_HP" ] || [ ! -x "$PASSTHROUGH_HP" ]; then
+			ERR="passthrough_hp missing: PASSTHROUGH_HP='$PASSTHROUGH_HP' is not an executable"
+			return 1
+		fi
+		local args=(--foreground)
+		if [ "$fs" = hp ]; then
+			args+=(--nopassthrough)
+		else
+			# passthrough_hp turns passthrough off without a word
+			# when the kernel does not offer it: ask first.
+			if [ -z "$PRINTCAP" ] || [ ! -x "$PRINTCAP" ]; then
+				ERR="printcap missing: PRINTCAP='$PRINTCAP' is not an executable"
+				return 1
+			fi
+			timeout 60 "$PRINTCAP" >"$LOGS/$fs-printcap.log" 2>&1 ||
+				{ ERR="printcap failed: $(tail_of "$LOGS/$fs-printcap.log")"; return 1; }
+			if ! grep -qw FUSE_CAP_PASSTHROUGH "$LOGS/$fs-printcap.log"; then
+				ERR="the kernel does not offer FUSE_CAP_PASSTHROUGH (printcap)"
+				return 1
+			fi
+		fi
+		do_mount "$back" -t tmpfs -o mode=0755 tmpfs ||
+			{ ERR="mounting tmpfs on $back failed"; return 1; }
+		mkdir -p "$MNT" || { ERR="mkdir $MNT failed"; return 1; }
+		MOUNTS+=("$MNT")
+		"$PASSTHROUGH_HP" "${args[@]}" "$back" "$MNT" \
+			>"$LOGS/$fs-passthrough_hp.log" 2>&1 &
+		local pid=$! i
+		DAEMONS+=("$pid")
+		# In the foreground it never returns: wait for the mount (30 s:
+		# the guest is emulated), or for it to die.
+		for ((i = 0; i < 300; i++)); do
+			is_mounted "$MNT" && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if ! is_mounted "$MNT"; then
+			if kill -0 "$pid" 2>/dev/null; then
+				ERR="passthrough_hp ${args[*]} $back $MNT did not mount in 30 s: $(tail_of "$LOGS/$fs-passthrough_hp.log")"
+			else
+				wait "$pid"
+				ERR="passthrough_hp ${args[*]} $back $MNT exited with $?: $(tail_of "$LOGS/$fs-passthrough_hp.log")"
+			fi
+			return 1
+		fi
+		;;
 	*)
 		ERR="unknown filesystem '$fs'"
 		return 1
+		;;
+	esac
+	return 0
+}
+
+# check_ready FS: after the file is laid out (created and opened through
+# the filesystem), whatever must hold for FS's figures to mean what its row
+# says.  On failure returns 1 with ERR set.
+check_ready() {
+	ERR=
+	case $1 in
+	hp-pt)
+		# Printed when FUSE_DEV_IOC_BACKING_OPEN fails on an open;
+		# the server then serves read/write itself.
+		if grep -q 'disabling rw passthrough' "$LOGS/$1-passthrough_hp.log"; then
+			ERR="passthrough_hp fell back from passthrough: $(grep -m1 'disabling rw passthrough' "$LOGS/$1-passthrough_hp.log" | cut -c1-200)"
+			return 1
+		fi
 		;;
 	esac
 	return 0
@@ -282,6 +381,10 @@ bench_fs() {
 	elif ! sz=$(stat -c %s "$file" 2>&1) || [ "$sz" -le 0 ]; then
 		for job in $FIO_JOBS; do
 			emit_error "$fs" "$job" "fio layout left no file: $sz"
+		done
+	elif ! check_ready "$fs"; then
+		for job in $FIO_JOBS; do
+			emit_error "$fs" "$job" "$ERR"
 		done
 	else
 		for job in $FIO_JOBS; do

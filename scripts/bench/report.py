@@ -27,7 +27,7 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_OUT = os.path.join(TOP, 'build', 'bench')
 
-FS_ORDER = ['native', 'overlay', 'fuse', 'fuse-pt']
+FS_ORDER = ['native', 'overlay', 'fuse', 'fuse-pt', 'hp', 'hp-pt']
 WORKLOAD_ORDER = ['seqread', 'seqwrite', 'randread', 'randwrite',
                   'create', 'stat', 'readdir', 'unlink']
 NATIVE = 'native'
