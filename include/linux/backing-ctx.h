@@ -61,6 +61,20 @@ int backing_ctx_init(struct backing_ctx *ctx, const struct path *root,
 void backing_ctx_put(struct backing_ctx *ctx);
 
 /**
+ * backing_ctx_ready - whether a context was set up
+ * @ctx: a context, zeroed or set up by backing_ctx_init()
+ *
+ * For a stacked filesystem that embeds a context in a zeroed structure and
+ * may have to free it before backing_ctx_init() was called or succeeded.
+ *
+ * Return: true if backing_ctx_init() set @ctx up, and it was not released.
+ */
+static inline bool backing_ctx_ready(const struct backing_ctx *ctx)
+{
+	return ctx->cred;
+}
+
+/**
  * backing_ctx_get - take a reference on a context
  * @ctx: a context the caller already holds a reference on
  *
