@@ -47,6 +47,27 @@ static void ctx_init_caps(struct kunit *test)
 }
 
 /* The credentials are those of the task that set the context up. */
+/*
+ * backing_ctx_init_cred() keeps the credentials it is given as they are,
+ * CAP_SYS_RESOURCE included, holds a reference for the context's life
+ * and gives it back with the last put.
+ */
+static void ctx_init_cred_as_given(struct kunit *test)
+{
+	const struct cred *cur = current_cred();
+	long usage = stack_cred_usage(cur);
+	struct backing_ctx ctx;
+
+	backing_ctx_init_cred(&ctx, NULL, NULL, cur);
+	KUNIT_EXPECT_PTR_EQ(test, backing_ctx_cred(&ctx), cur);
+	KUNIT_EXPECT_TRUE(test, cap_raised(backing_ctx_cred(&ctx)->cap_effective,
+					   CAP_SYS_RESOURCE));
+	KUNIT_EXPECT_EQ(test, stack_cred_usage(cur), usage + 1);
+	backing_ctx_put(&ctx);
+	KUNIT_EXPECT_EQ(test, stack_cred_usage(cur), usage);
+	KUNIT_EXPECT_FALSE(test, backing_ctx_ready(&ctx));
+}
+
 static void ctx_init_captures_task(struct kunit *test)
 {
 	struct stack_test *st = test->priv;
@@ -385,6 +406,7 @@ static void ctx_create_as_bad_args(struct kunit *test)
 
 static struct kunit_case ctx_test_cases[] = {
 	KUNIT_CASE(ctx_init_caps),
+	KUNIT_CASE(ctx_init_cred_as_given),
 	KUNIT_CASE(ctx_init_captures_task),
 	KUNIT_CASE(ctx_root_reference),
 	KUNIT_CASE(ctx_no_root),
