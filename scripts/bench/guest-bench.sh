@@ -19,13 +19,15 @@
 #            offer the capability or the server reports it fell back
 # it runs fio seqread, seqwrite (bs=1M; MB/s) and randread, randwrite
 # (bs=4k; IOPS), single job, psync, time based, on one file laid out before
-# any timed job, then metabench MNT $BENCH_NFILES.  Every result or error is
-# one JSON line in RESULTS_DIR/raw.jsonl:
-#   {"fs":"fuse-pt","workload":"randwrite","value":1234.5,"unit":"IOPS"}
-#   {"fs":"fuse","workload":"mount","error":"..."}
+# any timed job, then metabench MNT $BENCH_NFILES.  The whole list of
+# filesystems runs BENCH_REPS times, interleaved (rep 1 of every
+# filesystem, then rep 2, ...), so a slow phase of the emulator hits every
+# row alike.  Every result or error is one JSON line in RESULTS_DIR/raw.jsonl:
+#   {"fs":"fuse-pt","workload":"randwrite","rep":1,"value":1234.5,"unit":"IOPS"}
+#   {"fs":"fuse","workload":"mount","rep":2,"error":"..."}
 # A filesystem that does not mount or a job that fails is recorded and the
 # run goes on.  fio's JSON and every tool's stderr are kept in
-# RESULTS_DIR/logs/.
+# RESULTS_DIR/logs/repN/.
 #
 # Environment:
 #   METABENCH       metabench binary (required for the metadata workloads)
@@ -39,6 +41,7 @@
 #   BENCH_SIZE      fio file size (128M)
 #   BENCH_RUNTIME   seconds per fio job (3)
 #   BENCH_NFILES    metabench file count (10000)
+#   BENCH_REPS      interleaved repetitions of the whole list (3)
 #   BENCH_FS        filesystems to run, space-separated
 #                   ("native overlay fuse fuse-pt hp hp-pt")
 #   BENCH_BASE      where mounts go (/tmp/bench)
@@ -55,6 +58,7 @@ RESULTS=$1
 SIZE=${BENCH_SIZE:-128M}
 RUNTIME=${BENCH_RUNTIME:-3}
 NFILES=${BENCH_NFILES:-10000}
+REPS=${BENCH_REPS:-3}
 FSLIST=${BENCH_FS:-native overlay fuse fuse-pt hp hp-pt}
 BASE=${BENCH_BASE:-/tmp/bench}
 TMO=${BENCH_TIMEOUT:-300}
@@ -69,30 +73,36 @@ fi
 FIO_JOBS="seqread seqwrite randread randwrite"
 META_JOBS="create stat readdir unlink"
 
+case $REPS in
+'' | *[!0-9]* | 0) echo "BENCH_REPS must be a positive integer, not '$REPS'" >&2; exit 2 ;;
+esac
 mkdir -p "$RESULTS/logs" || exit 1
 RAW=$RESULTS/raw.jsonl
 : >"$RAW" || exit 1
+# Set per repetition by the main loop.
+REP=0
 LOGS=$RESULTS/logs
 
 log() { echo "guest-bench: $*" >&2; }
 
 # emit_error FS WORKLOAD MESSAGE: one error record in raw.jsonl.
 emit_error() {
-	log "$1 $2: ERROR: $3"
+	log "rep $REP $1 $2: ERROR: $3"
 	python3 -c 'import json, sys
 print(json.dumps({"fs": sys.argv[1], "workload": sys.argv[2],
-                  "error": sys.argv[3]}))' "$1" "$2" "$3" >>"$RAW"
+                  "rep": int(sys.argv[4]), "error": sys.argv[3]}))' \
+		"$1" "$2" "$3" "$REP" >>"$RAW"
 }
 
 # emit_value FS WORKLOAD VALUE UNIT [EXTRA_JSON_OBJECT]
 emit_value() {
-	log "$1 $2: $3 $4"
+	log "rep $REP $1 $2: $3 $4"
 	python3 -c 'import json, sys
-r = {"fs": sys.argv[1], "workload": sys.argv[2],
-     "value": float(sys.argv[3]), "unit": sys.argv[4]}
-if len(sys.argv) > 5:
-    r.update(json.loads(sys.argv[5]))
-print(json.dumps(r))' "$@" >>"$RAW"
+r = {"fs": sys.argv[2], "workload": sys.argv[3], "rep": int(sys.argv[1]),
+     "value": float(sys.argv[4]), "unit": sys.argv[5]}
+if len(sys.argv) > 6:
+    r.update(json.loads(sys.argv[6]))
+print(json.dumps(r))' "$REP" "$@" >>"$RAW"
 }
 
 # Last line of a log file, for error messages.
@@ -396,7 +406,7 @@ bench_fs() {
 	teardown
 }
 
-log "size=$SIZE runtime=${RUNTIME}s nfiles=$NFILES fs=($FSLIST) -> $RAW"
+log "size=$SIZE runtime=${RUNTIME}s nfiles=$NFILES reps=$REPS fs=($FSLIST) -> $RAW"
 if ! command -v "$FIO" >/dev/null 2>&1; then
 	log "fio not found ($FIO)"
 fi
@@ -404,11 +414,16 @@ fi
 python3 -c 'import json, sys
 print(json.dumps({"meta": {"kernel": sys.argv[1], "fio": sys.argv[2],
                            "size": sys.argv[3], "runtime": sys.argv[4],
-                           "nfiles": sys.argv[5]}}))' \
+                           "nfiles": sys.argv[5], "reps": sys.argv[6]}}))' \
 	"$(uname -r)" "$("$FIO" --version 2>/dev/null | head -n 1)" \
-	"$SIZE" "$RUNTIME" "$NFILES" >>"$RAW"
-for fs in $FSLIST; do
-	bench_fs "$fs"
+	"$SIZE" "$RUNTIME" "$NFILES" "$REPS" >>"$RAW"
+for ((REP = 1; REP <= REPS; REP++)); do
+	LOGS=$RESULTS/logs/rep$REP
+	mkdir -p "$LOGS" || exit 1
+	log "=== repetition $REP of $REPS"
+	for fs in $FSLIST; do
+		bench_fs "$fs"
+	done
 done
 log "done: $(grep -c '"value"' "$RAW") results, $(grep -c '"error"' "$RAW") errors"
 exit 0

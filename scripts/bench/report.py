@@ -15,7 +15,9 @@ and writes, in OUTDIR (build/bench by default):
                 one bar per non-native filesystem, a reference line at 1.0
 
 and prints a table: one row per workload, the native value and unit, then
-the ratio of every other filesystem.  With --markdown the table is printed
+the ratio of every other filesystem: the median over the repetitions
+("rep" in each line; guest-bench.sh interleaves them), min-max in
+parentheses.  With --markdown the table is printed
 as markdown, for the README.  Plain python3, no third-party modules.
 """
 import argparse
@@ -43,7 +45,7 @@ def ordered(seen, preferred):
 
 
 def load(path):
-    """Return (meta, records by (fs, workload), fs names, workload names)."""
+    """Return (meta, records by (fs, workload, rep), fs names, workload names)."""
     meta = {}
     recs = {}
     fss, wls = [], []
@@ -64,12 +66,13 @@ def load(path):
                 meta.update(r.get('meta', {}))
                 continue
             fs, wl = r['fs'], r.get('workload', '?')
+            key = (fs, wl, r.get('rep', 1))
             if fs not in fss:
                 fss.append(fs)
-            if (fs, wl) in recs:
-                print('report: %s:%d: second %s %s, keeping the last'
-                      % (path, lineno, fs, wl), file=sys.stderr)
-            recs[(fs, wl)] = r
+            if key in recs:
+                print('report: %s:%d: second %s %s rep %s, keeping the last'
+                      % (path, lineno, fs, wl, key[2]), file=sys.stderr)
+            recs[key] = r
             # A "mount" error is about the filesystem, not a workload row.
             if wl != 'mount' and wl not in wls:
                 wls.append(wl)
@@ -81,24 +84,55 @@ def good(r):
             isinstance(r.get('value'), (int, float)))
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    if n % 2:
+        return xs[n // 2]
+    return (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
 def build_results(recs, fss, wls):
+    """One entry per (fs, workload): the median over the repetitions.
+
+    A ratio is taken within one repetition (the value over native's value
+    of the same repetition), so the medians and spreads of ratios are those
+    of the per-repetition ratios, not ratios of medians.  A repetition that
+    failed is left out of the median and counted in "failed".
+    """
+    reps = sorted({k[2] for k in recs})
     out = []
     for wl in wls:
-        nat = recs.get((NATIVE, wl))
-        base = nat['value'] if good(nat) and nat['value'] > 0 else None
         for fs in fss:
-            r = recs.get((fs, wl)) or recs.get((fs, 'mount'))
-            if r is None:
+            vals, ratios, errors = [], [], []
+            unit = None
+            for rep in reps:
+                r = recs.get((fs, wl, rep)) or recs.get((fs, 'mount', rep))
+                if r is None:
+                    continue
+                if not good(r):
+                    errors.append('rep %s: %s' % (rep, r.get('error', 'no value')))
+                    continue
+                vals.append(r['value'])
+                unit = r.get('unit')
+                nat = recs.get((NATIVE, wl, rep))
+                if good(nat) and nat['value'] > 0:
+                    ratios.append(r['value'] / nat['value'])
+            if not vals and not errors:
                 continue
-            if good(r):
-                ratio = r['value'] / base if base is not None else None
-                out.append({'fs': fs, 'workload': wl, 'value': r['value'],
-                            'unit': r.get('unit'),
-                            'ratio': None if ratio is None else round(ratio, 4)})
-            else:
-                out.append({'fs': fs, 'workload': wl, 'value': None,
-                            'unit': None, 'ratio': None,
-                            'error': r.get('error', 'no value')})
+            e = {'fs': fs, 'workload': wl, 'unit': unit, 'reps': len(vals),
+                 'failed': len(errors), 'values': vals,
+                 'value': median(vals) if vals else None,
+                 'min': min(vals) if vals else None,
+                 'max': max(vals) if vals else None,
+                 'ratio': round(median(ratios), 4) if ratios else None,
+                 'ratio_min': round(min(ratios), 4) if ratios else None,
+                 'ratio_max': round(max(ratios), 4) if ratios else None}
+            if errors:
+                e['errors'] = errors
+            if not vals:
+                e['error'] = errors[0]
+            out.append(e)
     return out
 
 
@@ -122,7 +156,9 @@ def table_rows(results, fss, wls):
         elif nat.get('error'):
             cell = 'ERR'
         else:
-            cell = '%s %s' % (fmt_value(nat['value']), nat['unit'])
+            cell = '%s %s (%s-%s)' % (fmt_value(nat['value']), nat['unit'],
+                                      fmt_value(nat['min']),
+                                      fmt_value(nat['max']))
         row = [wl, cell]
         for fs in others:
             r = by.get((fs, wl))
@@ -133,7 +169,9 @@ def table_rows(results, fss, wls):
             elif r['ratio'] is None:
                 row.append('n/a')
             else:
-                row.append('%.2fx' % r['ratio'])
+                row.append('%.2fx (%.2f-%.2f)%s' % (
+                    r['ratio'], r['ratio_min'], r['ratio_max'],
+                    ' [%d failed]' % r['failed'] if r['failed'] else ''))
         rows.append(row)
     return head, rows
 
@@ -176,7 +214,7 @@ def nice_step(span, target=6):
 def svg_chart(results, fss, wls, meta):
     others = [fs for fs in fss if fs != NATIVE]
     by = {(r['fs'], r['workload']): r for r in results}
-    ratios = [r['ratio'] for r in results
+    ratios = [r['ratio_max'] for r in results
               if r['fs'] != NATIVE and r['ratio'] is not None]
     top = max(ratios + [1.0]) * 1.12
     step = nice_step(top)
@@ -195,11 +233,12 @@ def svg_chart(results, fss, wls, meta):
              'viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">'
              % (W, H, W, H))
     o.append('<rect width="100%" height="100%" fill="white"/>')
-    title = 'fsstack: throughput relative to native tmpfs (higher is better)'
+    title = ('fsstack: throughput relative to native tmpfs, median and '
+             'min-max of the repetitions (higher is better)')
     o.append('<text x="%d" y="22" text-anchor="middle" font-size="15" '
              'font-weight="bold">%s</text>' % (W / 2, esc(title)))
     sub = ', '.join('%s %s' % (k, meta[k])
-                    for k in ('kernel', 'size', 'runtime', 'nfiles')
+                    for k in ('kernel', 'size', 'runtime', 'nfiles', 'reps')
                     if k in meta)
     if sub:
         o.append('<text x="%d" y="38" text-anchor="middle" fill="#555">%s'
@@ -233,9 +272,14 @@ def svg_chart(results, fss, wls, meta):
                          'fill="%s"><title>%s %s: %.3f</title></rect>'
                          % (x + 1, yy, bw - 2, top_m + ph - yy, colour,
                             esc(fs), esc(wl), r['ratio']))
+                # The spread of the repetitions: a whisker, min to max.
+                cx = x + bw / 2
+                o.append('<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" '
+                         'stroke="#222"/>' % (cx, y(r['ratio_min']), cx,
+                                              y(r['ratio_max'])))
                 o.append('<text x="%.1f" y="%.1f" text-anchor="middle" '
                          'font-size="9">%.2f</text>'
-                         % (x + bw / 2, yy - 3, r['ratio']))
+                         % (cx, min(yy, y(r['ratio_max'])) - 3, r['ratio']))
             else:
                 label = 'ERR' if r is not None and r.get('error') else 'n/a'
                 o.append('<text x="%.1f" y="%.1f" text-anchor="middle" '
@@ -305,13 +349,16 @@ def main():
 
     errors = [r for r in recs.values() if 'error' in r]
     if errors:
+        errors.sort(key=lambda r: (r.get('rep', 1), r['fs']))
         # Kept off stdout with --markdown, so the table can be pasted whole.
         out = sys.stderr if args.markdown else sys.stdout
         print(file=out)
         for r in errors:
-            print('%s %s: %s' % (r['fs'], r.get('workload'), r['error']),
+            print('rep %s %s %s: %s' % (r.get('rep', 1), r['fs'],
+                                         r.get('workload'), r['error']),
                   file=out)
-    if NATIVE not in fss or not any(good(recs.get((NATIVE, w))) for w in wls):
+    if NATIVE not in fss or not any(good(r) for k, r in recs.items()
+                                    if k[0] == NATIVE):
         print('report: no native results: ratios are null', file=sys.stderr)
     return 0
 
