@@ -24,6 +24,7 @@
 #include <linux/kdev_t.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/rcupdate.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -1486,6 +1487,89 @@ static void dentry_iterate_bad_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d->ctx.pos, 42);
 }
 
+/* backing_revalidate() in ref-walk and in RCU walk */
+static int dentry_test_revalidate_rcu(struct stack_test *st, const char *name,
+				      const struct path *child)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = backing_revalidate(&st->ctx, &st->root, &QSTR(name), child,
+				 LOOKUP_RCU);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* An object still named as it was is valid, in both walks. */
+static void dentry_revalidate_same(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct path *f = stack_test_make(test, &st->root, "f", S_IFREG | 0640,
+					 NULL);
+
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR("f"), f, 0), 1);
+	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "f", f), 1);
+}
+
+/*
+ * Replaced, renamed away, or covered by a mount in the backing directory:
+ * no longer valid; RCU walk cannot tell and leaves it to ref-walk.
+ */
+static void dentry_revalidate_changed(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct path *f = stack_test_make(test, &st->root, "f", S_IFREG | 0640,
+					 NULL);
+	struct path *g = stack_test_make(test, &st->root, "g", S_IFREG | 0640,
+					 NULL);
+	struct path *sub = stack_test_make(test, &st->root, "sub",
+					   S_IFDIR | 0755, NULL);
+
+	/* g renamed over f: the old f is gone, "f" is another object */
+	KUNIT_ASSERT_EQ(test, stack_test_raw_rename(&st->root, "g", &st->root,
+						    "f"), 0);
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR("f"), f, 0), 0);
+	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "f", f), -ECHILD);
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR("f"), g, 0), 1);
+
+	/* renamed away: "f" is no name of it any more */
+	KUNIT_ASSERT_EQ(test, stack_test_raw_rename(&st->root, "f", &st->root,
+						    "h"), 0);
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR("f"), g, 0), 0);
+	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "f", g), -ECHILD);
+
+	/* something mounted on it */
+	stack_test_mount(test, sub);
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR("sub"), sub, 0), 0);
+	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "sub", sub),
+			-ECHILD);
+}
+
+static void dentry_revalidate_bad_args(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct path *f = stack_test_make(test, &st->root, "f", S_IFREG | 0640,
+					 NULL);
+	struct path none = {};
+
+	KUNIT_EXPECT_EQ(test, backing_revalidate(dentry_test_nocred(test),
+						 &st->root, &QSTR("f"), f, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR("f"), &none, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root, NULL, f,
+						 0), -EINVAL);
+	/* A name that cannot be looked up is no valid name of anything */
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR(".."), f, 0), 0);
+}
+
 static struct kunit_case dentry_test_cases[] = {
 	KUNIT_CASE_PARAM(dentry_lookup_bad_name, dentry_name_gen_params),
 	KUNIT_CASE(dentry_lookup_found),
@@ -1514,6 +1598,9 @@ static struct kunit_case dentry_test_cases[] = {
 	KUNIT_CASE(dentry_iterate_filter),
 	KUNIT_CASE(dentry_iterate_resume),
 	KUNIT_CASE(dentry_iterate_bad_args),
+	KUNIT_CASE(dentry_revalidate_same),
+	KUNIT_CASE(dentry_revalidate_changed),
+	KUNIT_CASE(dentry_revalidate_bad_args),
 	{}
 };
 

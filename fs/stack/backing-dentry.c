@@ -194,6 +194,71 @@ int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
 }
 EXPORT_SYMBOL_GPL(backing_lookup);
 
+/*
+ * RCU walk: what can be read without blocking.  The name is compared
+ * under @child's d_seq, as the dcache compares names in RCU lookup; a
+ * mismatch is not a verdict (the backing filesystem may compare names in
+ * its own way), so it is left to ref-walk.
+ */
+static int backing_revalidate_rcu(const struct path *dir,
+				  const struct qstr *name,
+				  const struct path *child)
+{
+	struct dentry *dentry = child->dentry;
+	unsigned int seq;
+	bool same;
+
+	if (child->mnt != dir->mnt)
+		return -ECHILD;
+	seq = raw_seqcount_begin(&dentry->d_seq);
+	same = READ_ONCE(dentry->d_parent) == dir->dentry &&
+	       !d_unhashed(dentry) && !d_mountpoint(dentry) &&
+	       dentry->d_name.len == name->len &&
+	       !memcmp(dentry->d_name.name, name->name, name->len);
+	if (read_seqcount_retry(&dentry->d_seq, seq) || !same)
+		return -ECHILD;
+	return 1;
+}
+
+/**
+ * backing_revalidate - is a backing object still a name of its directory?
+ * @ctx: backing context
+ * @dir: backing directory, beneath @ctx->root
+ * @name: a single path component
+ * @child: the backing object a stacked dentry named @name stands for
+ * @flags: the flags of ->d_revalidate(); LOOKUP_RCU in RCU walk
+ *
+ * For a stacked filesystem whose directories follow backing directories
+ * that can change beneath it: its dentry stays valid while @name in @dir
+ * still leads to @child, that is, while @child was not unlinked, renamed
+ * or replaced in the backing directory, and nothing was mounted on it.
+ * Outside RCU walk, @name is looked up again as backing_lookup() does.
+ *
+ * Return: 1 if valid, 0 if not, -ECHILD in RCU walk when that cannot be
+ * told without blocking, -EINVAL on bad arguments, or -ENOMEM.
+ */
+int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
+		       const struct qstr *name, const struct path *child,
+		       unsigned int flags)
+{
+	struct path found;
+	int err;
+
+	if (backing_check_ctx(ctx) || !name || !child || !child->mnt ||
+	    !child->dentry || !dir || !dir->mnt || !dir->dentry)
+		return -EINVAL;
+	if (flags & LOOKUP_RCU)
+		return backing_revalidate_rcu(dir, name, child);
+
+	err = backing_lookup(ctx, dir, name, &found);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	err = found.mnt == child->mnt && found.dentry == child->dentry;
+	path_put(&found);
+	return err;
+}
+EXPORT_SYMBOL_GPL(backing_revalidate);
+
 #define BACKING_RESOLVE_FLAGS (LOOKUP_FOLLOW | LOOKUP_DIRECTORY | \
 			       LOOKUP_NO_SYMLINKS | LOOKUP_NO_MAGICLINKS | \
 			       LOOKUP_NO_XDEV)

@@ -60,6 +60,9 @@ typedef bool (*backing_dir_filter_t)(struct dir_context *stacked,
 
 int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name, struct path *out);
+int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
+		       const struct qstr *name, const struct path *child,
+		       unsigned int flags);
 int backing_resolve(const struct backing_ctx *ctx, const char *relpath,
 		    unsigned int lookup_flags, struct path *out);
 int backing_create(const struct backing_ctx *ctx, const struct path *dir,

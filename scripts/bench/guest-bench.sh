@@ -245,7 +245,11 @@ setup() {
 			{ ERR="mounting tmpfs on $back failed"; return 1; }
 		mkdir -p "$MNT" || { ERR="mkdir $MNT failed"; return 1; }
 		MOUNTS+=("$MNT")
-		"$PASSTHROUGH_HP" "${args[@]}" "$back" "$MNT" \
+		# passthrough_hp keeps a descriptor per inode it knows and only
+		# raises its soft limit to the hard one; metabench's 10,000
+		# files need more than the guest's default hard limit.
+		(ulimit -Hn 1048576 && ulimit -Sn 1048576 &&
+			exec "$PASSTHROUGH_HP" "${args[@]}" "$back" "$MNT") \
 			>"$LOGS/$fs-passthrough_hp.log" 2>&1 &
 		local pid=$! i
 		DAEMONS+=("$pid")
