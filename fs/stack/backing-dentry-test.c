@@ -349,9 +349,9 @@ static int dentry_moved_run(void *arg)
 	case MOVED_LINK:
 		return backing_link(m->ctx, m->old, m->dir, &name, NULL);
 	case MOVED_UNLINK:
-		return backing_unlink(m->ctx, m->dir, &name);
+		return backing_unlink(m->ctx, m->dir, &name, NULL);
 	case MOVED_RMDIR:
-		return backing_rmdir(m->ctx, m->dir, &name);
+		return backing_rmdir(m->ctx, m->dir, &name, NULL);
 	}
 	return -EINVAL;
 }
@@ -696,8 +696,8 @@ static void dentry_unlink(struct kunit *test)
 	struct path *file = stack_test_make(test, &st->root, "f",
 					    S_IFREG | 0640, NULL);
 
-	KUNIT_ASSERT_EQ(test, backing_unlink(&st->ctx, &st->root, &QSTR("f")),
-			0);
+	KUNIT_ASSERT_EQ(test, backing_unlink(&st->ctx, &st->root, &QSTR("f"),
+					     NULL), 0);
 	KUNIT_EXPECT_EQ(test, d_inode(file->dentry)->i_nlink, 0);
 	KUNIT_EXPECT_FALSE(test, stack_test_exists(test, &st->root, "f"));
 }
@@ -709,8 +709,8 @@ static void dentry_rmdir(struct kunit *test)
 	struct path *dir = stack_test_make(test, &st->root, "d",
 					   S_IFDIR | 0755, NULL);
 
-	KUNIT_ASSERT_EQ(test, backing_rmdir(&st->ctx, &st->root, &QSTR("d")),
-			0);
+	KUNIT_ASSERT_EQ(test, backing_rmdir(&st->ctx, &st->root, &QSTR("d"),
+					    NULL), 0);
 	KUNIT_EXPECT_TRUE(test, IS_DEADDIR(d_inode(dir->dentry)));
 	KUNIT_EXPECT_FALSE(test, stack_test_exists(test, &st->root, "d"));
 }
@@ -952,19 +952,19 @@ static void dentry_error(struct kunit *test)
 
 	switch (param->op) {
 	case UNLINK_MISSING:
-		err = backing_unlink(ctx, root, &QSTR("missing"));
+		err = backing_unlink(ctx, root, &QSTR("missing"), NULL);
 		break;
 	case UNLINK_DIR:
-		err = backing_unlink(ctx, root, &QSTR("d"));
+		err = backing_unlink(ctx, root, &QSTR("d"), NULL);
 		break;
 	case RMDIR_NOT_EMPTY:
-		err = backing_rmdir(ctx, root, &QSTR("d"));
+		err = backing_rmdir(ctx, root, &QSTR("d"), NULL);
 		break;
 	case RMDIR_FILE:
-		err = backing_rmdir(ctx, root, &QSTR("f"));
+		err = backing_rmdir(ctx, root, &QSTR("f"), NULL);
 		break;
 	case RMDIR_MISSING:
-		err = backing_rmdir(ctx, root, &QSTR("missing"));
+		err = backing_rmdir(ctx, root, &QSTR("missing"), NULL);
 		break;
 	case CREATE_EXISTING:
 		err = backing_create(ctx, root, &QSTR("f"), file_args, NULL);
@@ -1113,10 +1113,10 @@ static void dentry_exdev(struct kunit *test)
 		err = backing_link(ctx, in_root, place, &QSTR("n"), NULL);
 		break;
 	case PLACE_UNLINK:
-		err = backing_unlink(ctx, place, &QSTR("f"));
+		err = backing_unlink(ctx, place, &QSTR("f"), NULL);
 		break;
 	case PLACE_RMDIR:
-		err = backing_rmdir(ctx, place, &QSTR("d"));
+		err = backing_rmdir(ctx, place, &QSTR("d"), NULL);
 		break;
 	case PLACE_RENAME_IN:
 		err = backing_rename(ctx, place, &QSTR("f"), root, &QSTR("n"),
@@ -1203,10 +1203,10 @@ static void dentry_rofs(struct kunit *test)
 		err = backing_link(ctx, file, ro, &QSTR("n"), NULL);
 		break;
 	case ROFS_UNLINK:
-		err = backing_unlink(ctx, ro, &QSTR("f"));
+		err = backing_unlink(ctx, ro, &QSTR("f"), NULL);
 		break;
 	case ROFS_RMDIR:
-		err = backing_rmdir(ctx, ro, &QSTR("d"));
+		err = backing_rmdir(ctx, ro, &QSTR("d"), NULL);
 		break;
 	case ROFS_RENAME:
 		err = backing_rename(ctx, ro, &QSTR("f"), ro, &QSTR("n"), 0);
@@ -1304,10 +1304,10 @@ static void dentry_ctx_required(struct kunit *test)
 		err = backing_link(ctx, file, root, &QSTR("n"), NULL);
 		break;
 	case CTX_UNLINK:
-		err = backing_unlink(ctx, root, &QSTR("f"));
+		err = backing_unlink(ctx, root, &QSTR("f"), NULL);
 		break;
 	case CTX_RMDIR:
-		err = backing_rmdir(ctx, root, &QSTR("d"));
+		err = backing_rmdir(ctx, root, &QSTR("d"), NULL);
 		break;
 	case CTX_RENAME:
 		err = backing_rename(ctx, root, &QSTR("f"), root, &QSTR("n"),
@@ -1487,6 +1487,29 @@ static void dentry_iterate_bad_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d->ctx.pos, 42);
 }
 
+/* A name replaced since the caller checked it is not removed. */
+static void dentry_remove_victim(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct path *f = stack_test_make(test, &st->root, "f", S_IFREG | 0640,
+					 NULL);
+	struct path *d = stack_test_make(test, &st->root, "d", S_IFDIR | 0755,
+					 NULL);
+
+	stack_test_make(test, &st->root, "g", S_IFREG | 0640, NULL);
+	KUNIT_EXPECT_EQ(test, backing_unlink(&st->ctx, &st->root, &QSTR("g"),
+					     d_inode(f->dentry)), -ESTALE);
+	KUNIT_EXPECT_TRUE(test, stack_test_exists(test, &st->root, "g"));
+	KUNIT_EXPECT_EQ(test, backing_unlink(&st->ctx, &st->root, &QSTR("f"),
+					     d_inode(f->dentry)), 0);
+	stack_test_make(test, &st->root, "e", S_IFDIR | 0755, NULL);
+	KUNIT_EXPECT_EQ(test, backing_rmdir(&st->ctx, &st->root, &QSTR("e"),
+					    d_inode(d->dentry)), -ESTALE);
+	KUNIT_EXPECT_TRUE(test, stack_test_exists(test, &st->root, "e"));
+	KUNIT_EXPECT_EQ(test, backing_rmdir(&st->ctx, &st->root, &QSTR("d"),
+					    d_inode(d->dentry)), 0);
+}
+
 /* backing_revalidate() in ref-walk and in RCU walk */
 static int dentry_test_revalidate_rcu(struct stack_test *st, const char *name,
 				      const struct path *child)
@@ -1541,6 +1564,14 @@ static void dentry_revalidate_changed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
 						 &QSTR("f"), g, 0), 0);
 	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "f", g), -ECHILD);
+
+	/* another hard link of the same inode is valid too */
+	KUNIT_ASSERT_EQ(test, backing_link(&st->ctx, g, &st->root, &QSTR("l"),
+					   NULL), 0);
+	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
+						 &QSTR("l"), g, 0), 1);
+	/* a name of the same length that is not the dentry's */
+	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "l", g), -ECHILD);
 
 	/* something mounted on it */
 	stack_test_mount(test, sub);
@@ -1598,6 +1629,7 @@ static struct kunit_case dentry_test_cases[] = {
 	KUNIT_CASE(dentry_iterate_filter),
 	KUNIT_CASE(dentry_iterate_resume),
 	KUNIT_CASE(dentry_iterate_bad_args),
+	KUNIT_CASE(dentry_remove_victim),
 	KUNIT_CASE(dentry_revalidate_same),
 	KUNIT_CASE(dentry_revalidate_changed),
 	KUNIT_CASE(dentry_revalidate_bad_args),

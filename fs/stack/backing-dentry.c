@@ -195,10 +195,28 @@ int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
 EXPORT_SYMBOL_GPL(backing_lookup);
 
 /*
- * RCU walk: what can be read without blocking.  The name is compared
- * under @child's d_seq, as the dcache compares names in RCU lookup; a
- * mismatch is not a verdict (the backing filesystem may compare names in
- * its own way), so it is left to ref-walk.
+ * Is @dentry's name @name?  Compared as the dcache compares names in RCU
+ * lookup: the name is NUL-terminated and the comparison stops at the
+ * first difference, so a name being replaced is never read past its end;
+ * @dentry's d_seq says afterwards whether what was read holds.
+ */
+static bool backing_dentry_named(const struct dentry *dentry,
+				 const struct qstr *name)
+{
+	const unsigned char *cs = smp_load_acquire(&dentry->d_name.name);
+	unsigned int i;
+
+	for (i = 0; i < name->len; i++)
+		if (cs[i] != name->name[i])
+			return false;
+	return !cs[i];
+}
+
+/*
+ * RCU walk: what can be read without blocking.  Anything but "this very
+ * dentry, still hashed under @dir with @name" is left to ref-walk: the
+ * backing filesystem may compare names in its own way, and a dentry that
+ * its filesystem revalidates must be revalidated by it.
  */
 static int backing_revalidate_rcu(const struct path *dir,
 				  const struct qstr *name,
@@ -208,13 +226,13 @@ static int backing_revalidate_rcu(const struct path *dir,
 	unsigned int seq;
 	bool same;
 
-	if (child->mnt != dir->mnt)
+	if (child->mnt != dir->mnt ||
+	    (READ_ONCE(dentry->d_flags) & DCACHE_OP_REVALIDATE))
 		return -ECHILD;
 	seq = raw_seqcount_begin(&dentry->d_seq);
 	same = READ_ONCE(dentry->d_parent) == dir->dentry &&
 	       !d_unhashed(dentry) && !d_mountpoint(dentry) &&
-	       dentry->d_name.len == name->len &&
-	       !memcmp(dentry->d_name.name, name->name, name->len);
+	       backing_dentry_named(dentry, name);
 	if (read_seqcount_retry(&dentry->d_seq, seq) || !same)
 		return -ECHILD;
 	return 1;
@@ -230,12 +248,15 @@ static int backing_revalidate_rcu(const struct path *dir,
  *
  * For a stacked filesystem whose directories follow backing directories
  * that can change beneath it: its dentry stays valid while @name in @dir
- * still leads to @child, that is, while @child was not unlinked, renamed
- * or replaced in the backing directory, and nothing was mounted on it.
- * Outside RCU walk, @name is looked up again as backing_lookup() does.
+ * still leads to the inode of @child (another hard link of it will do),
+ * that is, while it was not unlinked, renamed or replaced in the backing
+ * directory, and nothing was mounted on it.  Outside RCU walk, @name is
+ * looked up again as backing_lookup() does.
  *
  * Return: 1 if valid, 0 if not, -ECHILD in RCU walk when that cannot be
- * told without blocking, -EINVAL on bad arguments, or -ENOMEM.
+ * told without blocking, -EINVAL on bad arguments, or the error of the
+ * backing filesystem when the lookup failed for another reason than the
+ * name (out of memory, interrupted, I/O error).
  */
 int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 		       const struct qstr *name, const struct path *child,
@@ -251,9 +272,18 @@ int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 		return backing_revalidate_rcu(dir, name, child);
 
 	err = backing_lookup(ctx, dir, name, &found);
-	if (err)
-		return err == -ENOMEM ? err : 0;
-	err = found.mnt == child->mnt && found.dentry == child->dentry;
+	switch (err) {
+	case 0:
+		break;
+	case -ENOMEM:
+	case -EINTR:
+	case -EIO:
+		return err;
+	default:	/* no such name, or one the helpers refuse */
+		return 0;
+	}
+	err = found.mnt == child->mnt &&
+	      d_inode(found.dentry) == d_inode(child->dentry);
 	path_put(&found);
 	return err;
 }
@@ -603,7 +633,8 @@ EXPORT_SYMBOL_GPL(backing_link);
 
 /* Remove @name from @dir: a directory if @dir_wanted, else anything else. */
 static int backing_remove(const struct backing_ctx *ctx, const struct path *dir,
-			  const struct qstr *name, bool dir_wanted)
+			  const struct qstr *name, const struct inode *victim,
+			  bool dir_wanted)
 {
 	struct mnt_idmap *idmap;
 	struct dentry *dentry;
@@ -627,6 +658,9 @@ static int backing_remove(const struct backing_ctx *ctx, const struct path *dir,
 			err = backing_check_locked_dir(ctx, dir->dentry);
 		if (!err && d_is_dir(dentry) != dir_wanted)
 			err = dir_wanted ? -ENOTDIR : -EISDIR;
+		/* Replaced since the caller looked: not the one it may remove */
+		if (!err && victim && d_inode(dentry) != victim)
+			err = -ESTALE;
 		if (!err && dir_wanted)
 			err = vfs_rmdir(idmap, d_inode(dir->dentry), dentry,
 					NULL);
@@ -644,19 +678,23 @@ static int backing_remove(const struct backing_ctx *ctx, const struct path *dir,
  * @ctx: backing context
  * @dir: directory of the backing filesystem, beneath @ctx->root
  * @name: name to remove, a single path component
+ * @victim: optional; the backing inode the caller was allowed to remove
  *
  * Remove @name with the credentials of @ctx, holding write access to
- * @dir's mount and @dir's inode lock.
+ * @dir's mount and @dir's inode lock.  With @victim, @name must still be
+ * that inode under the lock: the credentials of @ctx must not remove
+ * whatever was put in its place since the caller checked.
  *
  * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments,
  * -ENOTDIR if @dir is not a directory, -EXDEV if @dir is not beneath
  * @ctx->root, -ENOENT if @name does not exist, -EISDIR if it is a
- * directory, or the error of the backing filesystem.
+ * directory, -ESTALE if it is not @victim, or the error of the backing
+ * filesystem.
  */
 int backing_unlink(const struct backing_ctx *ctx, const struct path *dir,
-		   const struct qstr *name)
+		   const struct qstr *name, const struct inode *victim)
 {
-	return backing_remove(ctx, dir, name, false);
+	return backing_remove(ctx, dir, name, victim, false);
 }
 EXPORT_SYMBOL_GPL(backing_unlink);
 
@@ -665,19 +703,21 @@ EXPORT_SYMBOL_GPL(backing_unlink);
  * @ctx: backing context
  * @dir: directory of the backing filesystem, beneath @ctx->root
  * @name: name of the directory to remove, a single path component
+ * @victim: optional; the backing inode the caller was allowed to remove
  *
  * Remove @name with the credentials of @ctx, holding write access to
  * @dir's mount and @dir's inode lock.
  *
  * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments,
  * -ENOTDIR if @dir or @name is not a directory, -EXDEV if @dir is not
- * beneath @ctx->root, -ENOENT if @name does not exist, or the error of
- * the backing filesystem.
+ * beneath @ctx->root, -ENOENT if @name does not exist, -ESTALE if it is
+ * not @victim (see backing_unlink()), or the error of the backing
+ * filesystem.
  */
 int backing_rmdir(const struct backing_ctx *ctx, const struct path *dir,
-		  const struct qstr *name)
+		  const struct qstr *name, const struct inode *victim)
 {
-	return backing_remove(ctx, dir, name, true);
+	return backing_remove(ctx, dir, name, victim, true);
 }
 EXPORT_SYMBOL_GPL(backing_rmdir);
 

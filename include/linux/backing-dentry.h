@@ -72,9 +72,9 @@ int backing_link(const struct backing_ctx *ctx, const struct path *old,
 		 const struct path *dir, const struct qstr *name,
 		 struct path *out);
 int backing_unlink(const struct backing_ctx *ctx, const struct path *dir,
-		   const struct qstr *name);
+		   const struct qstr *name, const struct inode *victim);
 int backing_rmdir(const struct backing_ctx *ctx, const struct path *dir,
-		  const struct qstr *name);
+		  const struct qstr *name, const struct inode *victim);
 int backing_rename(const struct backing_ctx *ctx, const struct path *olddir,
 		   const struct qstr *oldname, const struct path *newdir,
 		   const struct qstr *newname, unsigned int flags);
