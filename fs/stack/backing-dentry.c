@@ -203,6 +203,7 @@ EXPORT_SYMBOL_GPL(backing_lookup);
 static bool backing_dentry_named(const struct dentry *dentry,
 				 const struct qstr *name)
 {
+	/* Pairs with the store of a new name by __d_move(), as in dcache.c */
 	const unsigned char *cs = smp_load_acquire(&dentry->d_name.name);
 	unsigned int i;
 
