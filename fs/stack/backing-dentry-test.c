@@ -730,7 +730,7 @@ static void dentry_rename_move(struct kunit *test)
 	struct inode *inode = d_inode(file->dentry);
 
 	KUNIT_ASSERT_EQ(test, backing_rename(&st->ctx, &st->root, &QSTR("f"),
-					     dir, &QSTR("g"), 0), 0);
+					     dir, &QSTR("g"), 0, NULL, NULL), 0);
 	KUNIT_EXPECT_FALSE(test, stack_test_exists(test, &st->root, "f"));
 	KUNIT_EXPECT_PTR_EQ(test, d_inode(stack_test_get(test, dir,
 							 "g")->dentry),
@@ -750,7 +750,7 @@ static void dentry_rename_exchange(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, backing_rename(&st->ctx, &st->root, &QSTR("f"),
 					     &st->root, &QSTR("d"),
-					     RENAME_EXCHANGE), 0);
+					     RENAME_EXCHANGE, NULL, NULL), 0);
 	KUNIT_EXPECT_PTR_EQ(test, d_inode(stack_test_get(test, &st->root,
 							 "f")->dentry),
 			    dir_inode);
@@ -773,7 +773,7 @@ static void dentry_rename_whiteout(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, backing_rename(&st->ctx, &st->root, &QSTR("f"),
 					     &st->root, &QSTR("g"),
-					     RENAME_WHITEOUT), 0);
+					     RENAME_WHITEOUT, NULL, NULL), 0);
 	KUNIT_EXPECT_PTR_EQ(test, d_inode(stack_test_get(test, &st->root,
 							 "g")->dentry),
 			    inode);
@@ -782,6 +782,35 @@ static void dentry_rename_whiteout(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, d_really_is_positive(wh->dentry));
 	KUNIT_EXPECT_TRUE(test, IS_WHITEOUT(d_inode(wh->dentry)));
 	KUNIT_EXPECT_PTR_NE(test, d_inode(wh->dentry), inode);
+}
+
+/*
+ * A rename told which inodes the caller was allowed to move and replace
+ * refuses with -ESTALE when a name leads elsewhere, and moves nothing.
+ */
+static void dentry_rename_stale(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct path *f = stack_test_make(test, &st->root, "f",
+					 S_IFREG | 0640, NULL);
+	struct path *g = stack_test_make(test, &st->root, "g",
+					 S_IFREG | 0640, NULL);
+	struct inode *fi = d_inode(f->dentry), *gi = d_inode(g->dentry);
+
+	KUNIT_EXPECT_EQ(test, backing_rename(&st->ctx, &st->root, &QSTR("f"),
+					     &st->root, &QSTR("g"), 0, gi,
+					     NULL), -ESTALE);
+	KUNIT_EXPECT_EQ(test, backing_rename(&st->ctx, &st->root, &QSTR("f"),
+					     &st->root, &QSTR("g"), 0, fi,
+					     fi), -ESTALE);
+	KUNIT_EXPECT_PTR_EQ(test, d_inode(stack_test_get(test, &st->root,
+							 "g")->dentry), gi);
+	KUNIT_EXPECT_EQ(test, backing_rename(&st->ctx, &st->root, &QSTR("f"),
+					     &st->root, &QSTR("g"), 0, fi,
+					     gi), 0);
+	KUNIT_EXPECT_FALSE(test, stack_test_exists(test, &st->root, "f"));
+	KUNIT_EXPECT_PTR_EQ(test, d_inode(stack_test_get(test, &st->root,
+							 "g")->dentry), fi);
 }
 
 /* A task, and a mutex it may be waiting for. */
@@ -817,7 +846,8 @@ static int dentry_race_rename(void *arg)
 {
 	struct dentry_race *r = arg;
 
-	return backing_rename(r->ctx, r->a, &QSTR("x"), r->b, &QSTR("y"), 0);
+	return backing_rename(r->ctx, r->a, &QSTR("x"), r->b, &QSTR("y"), 0,
+			      NULL, NULL);
 }
 
 /*
@@ -987,37 +1017,37 @@ static void dentry_error(struct kunit *test)
 		break;
 	case RENAME_NOREPLACE_EXISTING:
 		err = backing_rename(ctx, root, &QSTR("f"), root, &QSTR("g"),
-				     RENAME_NOREPLACE);
+				     RENAME_NOREPLACE, NULL, NULL);
 		break;
 	case RENAME_MISSING:
 		err = backing_rename(ctx, root, &QSTR("missing"), root,
-				     &QSTR("n"), 0);
+				     &QSTR("n"), 0, NULL, NULL);
 		break;
 	case RENAME_EXCHANGE_MISSING:
 		err = backing_rename(ctx, root, &QSTR("f"), root,
-				     &QSTR("missing"), RENAME_EXCHANGE);
+				     &QSTR("missing"), RENAME_EXCHANGE, NULL, NULL);
 		break;
 	case RENAME_INTO_ITSELF:
-		err = backing_rename(ctx, root, &QSTR("d"), dir, &QSTR("n"), 0);
+		err = backing_rename(ctx, root, &QSTR("d"), dir, &QSTR("n"), 0, NULL, NULL);
 		break;
 	case RENAME_ONTO_NOT_EMPTY:
-		err = backing_rename(ctx, root, &QSTR("e"), root, &QSTR("d"), 0);
+		err = backing_rename(ctx, root, &QSTR("e"), root, &QSTR("d"), 0, NULL, NULL);
 		break;
 	case RENAME_EXCHANGE_NOREPLACE:
 		err = backing_rename(ctx, root, &QSTR("f"), root, &QSTR("g"),
-				     RENAME_EXCHANGE | RENAME_NOREPLACE);
+				     RENAME_EXCHANGE | RENAME_NOREPLACE, NULL, NULL);
 		break;
 	case RENAME_EXCHANGE_WHITEOUT:
 		err = backing_rename(ctx, root, &QSTR("f"), root, &QSTR("g"),
-				     RENAME_EXCHANGE | RENAME_WHITEOUT);
+				     RENAME_EXCHANGE | RENAME_WHITEOUT, NULL, NULL);
 		break;
 	case RENAME_UNKNOWN_FLAG:
 		err = backing_rename(ctx, root, &QSTR("f"), root, &QSTR("n"),
-				     1U << 7);
+				     1U << 7, NULL, NULL);
 		break;
 	case RENAME_NOT_DIR:
 		err = backing_rename(ctx, file, &QSTR("x"), root, &QSTR("n"),
-				     0);
+				     0, NULL, NULL);
 		break;
 	default:
 		KUNIT_FAIL(test, "unknown operation %d", param->op);
@@ -1120,15 +1150,15 @@ static void dentry_exdev(struct kunit *test)
 		break;
 	case PLACE_RENAME_IN:
 		err = backing_rename(ctx, place, &QSTR("f"), root, &QSTR("n"),
-				     0);
+				     0, NULL, NULL);
 		break;
 	case PLACE_RENAME_OUT:
 		err = backing_rename(ctx, root, &QSTR("g"), place, &QSTR("n"),
-				     0);
+				     0, NULL, NULL);
 		break;
 	case PLACE_RENAME_EXCHANGE:
 		err = backing_rename(ctx, root, &QSTR("g"), place, &QSTR("f"),
-				     RENAME_EXCHANGE);
+				     RENAME_EXCHANGE, NULL, NULL);
 		break;
 	default:
 		KUNIT_FAIL(test, "unknown operation %d", param->op);
@@ -1209,15 +1239,15 @@ static void dentry_rofs(struct kunit *test)
 		err = backing_rmdir(ctx, ro, &QSTR("d"), NULL);
 		break;
 	case ROFS_RENAME:
-		err = backing_rename(ctx, ro, &QSTR("f"), ro, &QSTR("n"), 0);
+		err = backing_rename(ctx, ro, &QSTR("f"), ro, &QSTR("n"), 0, NULL, NULL);
 		break;
 	case ROFS_RENAME_EXCHANGE:
 		err = backing_rename(ctx, ro, &QSTR("f"), ro, &QSTR("d"),
-				     RENAME_EXCHANGE);
+				     RENAME_EXCHANGE, NULL, NULL);
 		break;
 	case ROFS_RENAME_WHITEOUT:
 		err = backing_rename(ctx, ro, &QSTR("f"), ro, &QSTR("n"),
-				     RENAME_WHITEOUT);
+				     RENAME_WHITEOUT, NULL, NULL);
 		break;
 	default:
 		KUNIT_FAIL(test, "unknown operation %d", param->op);
@@ -1311,7 +1341,7 @@ static void dentry_ctx_required(struct kunit *test)
 		break;
 	case CTX_RENAME:
 		err = backing_rename(ctx, root, &QSTR("f"), root, &QSTR("n"),
-				     0);
+				     0, NULL, NULL);
 		break;
 	default:
 		KUNIT_FAIL(test, "unknown operation %d", param->op);
@@ -1621,6 +1651,7 @@ static struct kunit_case dentry_test_cases[] = {
 	KUNIT_CASE(dentry_rename_move),
 	KUNIT_CASE(dentry_rename_exchange),
 	KUNIT_CASE(dentry_rename_whiteout),
+	KUNIT_CASE(dentry_rename_stale),
 	KUNIT_CASE(dentry_rename_dir_moved),
 	KUNIT_CASE_PARAM(dentry_error, dentry_error_gen_params),
 	KUNIT_CASE_PARAM(dentry_exdev, dentry_exdev_gen_params),

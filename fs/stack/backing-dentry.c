@@ -739,12 +739,19 @@ static int backing_check_rename_flags(unsigned int flags)
  * directory, so whether they are beneath the root cannot change.
  */
 static int backing_rename_locked(const struct backing_ctx *ctx,
-				 struct renamedata *rd)
+				 struct renamedata *rd,
+				 const struct inode *source,
+				 const struct inode *target)
 {
 	int err = backing_check_locked_dir(ctx, rd->old_parent);
 
 	if (!err)
 		err = backing_check_locked_dir(ctx, rd->new_parent);
+	/* Replaced since the caller looked: not the ones it may move */
+	if (!err && source && d_inode(rd->old_dentry) != source)
+		err = -ESTALE;
+	if (!err && target && d_inode(rd->new_dentry) != target)
+		err = -ESTALE;
 	if (!err)
 		err = vfs_rename(rd);
 	return err;
@@ -759,22 +766,28 @@ static int backing_rename_locked(const struct backing_ctx *ctx,
  * @newname: new name of the object, a single path component
  * @flags: RENAME_NOREPLACE, RENAME_EXCHANGE or RENAME_WHITEOUT, passed on
  *	to vfs_rename()
+ * @source: optional; the backing inode the caller was allowed to move
+ * @target: optional; the backing inode the caller was allowed to replace
+ *	(or, with RENAME_EXCHANGE, to move)
  *
  * Rename with the credentials of @ctx, holding write access to the mount
  * and both directories locked by start_renaming(), which looks both names
  * up.  Both directories are checked to be beneath @ctx->root again under
- * that lock.  As rename(2) does, this refuses to move a directory beneath
- * itself.
+ * that lock, and @source and @target, when given, to be what the names
+ * still lead to: the credentials of @ctx must not move or replace what
+ * was put in their place since the caller checked.  As rename(2) does,
+ * this refuses to move a directory beneath itself.
  *
  * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments or when
  * moving a directory beneath itself, -ENOTDIR if a directory is not one,
  * -EXDEV if the directories are not beneath @ctx->root, -ENOENT, -EEXIST
- * or -ENOTEMPTY as rename(2) would return them, or the error of the
- * backing filesystem.
+ * or -ENOTEMPTY as rename(2) would return them, -ESTALE if a name does
+ * not lead to @source or @target, or the error of the backing filesystem.
  */
 int backing_rename(const struct backing_ctx *ctx, const struct path *olddir,
 		   const struct qstr *oldname, const struct path *newdir,
-		   const struct qstr *newname, unsigned int flags)
+		   const struct qstr *newname, unsigned int flags,
+		   const struct inode *source, const struct inode *target)
 {
 	struct renamedata rd = {};
 	struct qstr oldq, newq;
@@ -801,7 +814,7 @@ int backing_rename(const struct backing_ctx *ctx, const struct path *olddir,
 	with_backing_creds(ctx) {
 		err = start_renaming(&rd, 0, &oldq, &newq);
 		if (!err) {
-			err = backing_rename_locked(ctx, &rd);
+			err = backing_rename_locked(ctx, &rd, source, target);
 			end_renaming(&rd);
 		}
 	}

@@ -77,7 +77,8 @@ int backing_rmdir(const struct backing_ctx *ctx, const struct path *dir,
 		  const struct qstr *name, const struct inode *victim);
 int backing_rename(const struct backing_ctx *ctx, const struct path *olddir,
 		   const struct qstr *oldname, const struct path *newdir,
-		   const struct qstr *newname, unsigned int flags);
+		   const struct qstr *newname, unsigned int flags,
+		   const struct inode *source, const struct inode *target);
 int backing_iterate_dir(const struct backing_ctx *ctx,
 			struct file *backing_dir, struct dir_context *stacked,
 			backing_dir_filter_t filter);
