@@ -9,8 +9,13 @@
 #   overlay  overlayfs at $BASE/ovl, lower, upper and work on one tmpfs
 #   fuse     $STACKFS BACKING MNT over a tmpfs backing dir, no passthrough
 #   fuse-pt  $STACKFS --passthrough BACKING MNT
-#   fuse-pt-all  $STACKFS --passthrough=all BACKING MNT: with passthrough of
-#            inode operations too (stage 2); an error on kernels without it
+#   fuse-pt-tuned  $STACKFS --passthrough --killpriv-v2 with 86400 s entry
+#            and attribute timeouts: the strongest configuration of 7.3's
+#            read/write passthrough (FUSE_HANDLE_KILLPRIV_V2 removes the
+#            GETXATTR of security.capability before each write)
+#   fuse-pt-all  $STACKFS --passthrough=all BACKING MNT: everything beneath
+#            the root done by the kernel, lookups, creation and opens
+#            included (stage 2); an error on kernels without it
 #   hp       libfuse's example/passthrough_hp --nopassthrough BACKING MNT:
 #            libfuse's own high-performance server answering every request
 #            (with its defaults: 86400 s entry/attr timeouts and, without
@@ -45,7 +50,7 @@
 #   BENCH_NFILES    metabench file count (10000)
 #   BENCH_REPS      interleaved repetitions of the whole list (3)
 #   BENCH_FS        filesystems to run, space-separated
-#                   ("native overlay fuse fuse-pt fuse-pt-all hp hp-pt")
+#                   ("native overlay fuse fuse-pt fuse-pt-tuned fuse-pt-all hp hp-pt")
 #   BENCH_BASE      where mounts go (/tmp/bench)
 #   BENCH_TIMEOUT   seconds before one tool run is killed (300)
 #   FIO             fio binary (/usr/bin/fio, else fio from PATH)
@@ -61,7 +66,7 @@ SIZE=${BENCH_SIZE:-128M}
 RUNTIME=${BENCH_RUNTIME:-3}
 NFILES=${BENCH_NFILES:-10000}
 REPS=${BENCH_REPS:-3}
-FSLIST=${BENCH_FS:-native overlay fuse fuse-pt fuse-pt-all hp hp-pt}
+FSLIST=${BENCH_FS:-native overlay fuse fuse-pt fuse-pt-tuned fuse-pt-all hp hp-pt}
 BASE=${BENCH_BASE:-/tmp/bench}
 TMO=${BENCH_TIMEOUT:-300}
 METABENCH=${METABENCH:-}
@@ -179,7 +184,7 @@ setup() {
 			-o "lowerdir=$back/lower,upperdir=$back/upper,workdir=$back/work" ||
 			{ ERR="mounting overlay on $MNT failed"; return 1; }
 		;;
-	fuse | fuse-pt | fuse-pt-all)
+	fuse | fuse-pt | fuse-pt-tuned | fuse-pt-all)
 		MNT=$BASE/$fs
 		back=$BASE/$fs-back
 		if [ -z "$STACKFS" ]; then
@@ -195,6 +200,8 @@ setup() {
 		mkdir -p "$MNT" || { ERR="mkdir $MNT failed"; return 1; }
 		local args=()
 		[ "$fs" = fuse-pt ] && args=(--passthrough)
+		[ "$fs" = fuse-pt-tuned ] && args=(--passthrough --killpriv-v2
+			--attr-timeout=86400 --entry-timeout=86400)
 		[ "$fs" = fuse-pt-all ] && args=(--passthrough=all)
 		# Recorded before the attempt so teardown also catches a mount
 		# that appears late.

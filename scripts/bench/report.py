@@ -29,7 +29,8 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_OUT = os.path.join(TOP, 'build', 'bench')
 
-FS_ORDER = ['native', 'overlay', 'fuse', 'fuse-pt', 'fuse-pt-all', 'hp',
+FS_ORDER = ['native', 'overlay', 'fuse', 'fuse-pt', 'fuse-pt-tuned',
+            'fuse-pt-all', 'hp',
             'hp-pt']
 WORKLOAD_ORDER = ['seqread', 'seqwrite', 'randread', 'randwrite',
                   'create', 'stat', 'readdir', 'unlink']
