@@ -9,11 +9,10 @@
  *  4. a failed lookup leaves no path behind: dentry_lookup_dir_moved
  *     ("lookup"), and every lookup failure (out is checked cleared);
  *  5. mounts beneath the root are refused the same way everywhere:
- *     dentry_lookup_mountpoint, the submount cases of dentry_resolve and
- *     dentry_exdev;
+ *     dentry_lookup_mountpoint and dentry_exdev;
  *  8. creations need a caller: dentry_create_needs_caller;
  *  9. automount points and dentries in transit are refused:
- *     dentry_lookup_weird and the automount cases of dentry_resolve.
+ *     dentry_lookup_weird.
  */
 
 #include <kunit/test.h>
@@ -172,8 +171,8 @@ static void dentry_lookup_not_dir(struct kunit *test)
 }
 
 /*
- * A name something is mounted on is refused, as backing_resolve() refuses
- * to cross into the mount, and so is a directory of the mount itself
+ * A name something is mounted on is refused, as a walk that does not
+ * cross mounts would refuse it, and so is a directory of the mount itself
  * (review finding 5).
  */
 static void dentry_lookup_mountpoint(struct kunit *test)
@@ -419,108 +418,6 @@ static void dentry_lookup_dir_moved(struct kunit *test)
 }
 
 /* ---------------------------------------------------------------------
- * backing_resolve()
- */
-
-struct dentry_resolve_case {
-	const char *desc;
-	const char *path;
-	unsigned int flags;
-	int err;
-	const char *want;	/* on success: what it names, from the root */
-};
-
-static const struct dentry_resolve_case dentry_resolve_cases[] = {
-	{ "dotdot", "..", 0, -EXDEV },
-	{ "dotdot_after_dir", "a/../../x", 0, -EXDEV },
-	{ "dotdot_inside", "a/../f", 0, 0, "f" },
-	{ "absolute", "/f", 0, 0, "f" },
-	{ "absolute_dotdot", "/../x", 0, -EXDEV },
-	{ "abs_symlink", "abs", LOOKUP_FOLLOW, -EXDEV },
-	{ "abs_symlink_inside_path", "abs/f", 0, -EXDEV },
-	{ "abs_symlink_nofollow", "abs", 0, 0, "abs" },
-	{ "rel_symlink_out", "up", LOOKUP_FOLLOW, -EXDEV },
-	{ "rel_symlink_out_inside_path", "up/x", 0, -EXDEV },
-	{ "rel_symlink_in", "in/g", 0, 0, "a/g" },
-	{ "no_symlinks", "in/g", LOOKUP_NO_SYMLINKS, -ELOOP },
-	{ "dot", ".", 0, 0, "." },
-	{ "empty", "", 0, 0, "." },
-	{ "missing", "missing", 0, -ENOENT },
-	{ "not_a_directory", "f", LOOKUP_DIRECTORY, -ENOTDIR },
-	{ "no_xdev_flag", "a/g", LOOKUP_NO_XDEV, 0, "a/g" },
-	{ "beneath_flag", "f", LOOKUP_BENEATH, -EINVAL },
-	{ "automount_flag", "f", LOOKUP_AUTOMOUNT, -EINVAL },
-	{ "submount", "sub", 0, -EXDEV },
-	{ "submount_dir", "sub", LOOKUP_DIRECTORY, -EXDEV },
-	{ "into_submount", "sub/h", 0, -EXDEV },
-	{ "symlink_to_submount", "tosub", LOOKUP_FOLLOW, -EXDEV },
-	{ "submount_nofollow", "tosub", 0, 0, "tosub" },
-	{ "automount_point", "auto", 0, -EREMOTE },
-	{ "automount_point_dir", "auto", LOOKUP_DIRECTORY, -EXDEV },
-	{ "through_automount_point", "auto/x", 0, -EXDEV },
-	{ "transit", "transit", 0, -EXDEV },
-};
-
-KUNIT_ARRAY_PARAM_DESC(dentry_resolve, dentry_resolve_cases, desc);
-
-/*
- * backing_resolve() never leaves the root, nor its mount (review finding
- * 5: it used to return paths on submounts), refuses automount points as
- * backing_lookup() does, and fails as documented.
- */
-static void dentry_resolve(struct kunit *test)
-{
-	const struct dentry_resolve_case *param = test->param_value;
-	struct stack_test *st = test->priv;
-	struct path out = { .mnt = st->root.mnt, .dentry = st->root.dentry };
-	struct path *held = stack_test_path(test);
-	struct path *want = stack_test_path(test);
-	struct path *dir, *sub, *mounted, *autom, *transit;
-	int err;
-
-	dir = stack_test_make(test, &st->root, "a", S_IFDIR | 0755, NULL);
-	stack_test_make(test, dir, "g", S_IFREG | 0640, NULL);
-	stack_test_make(test, &st->root, "f", S_IFREG | 0640, NULL);
-	stack_test_make(test, &st->root, "abs", S_IFLNK | 0777, "/");
-	stack_test_make(test, &st->root, "up", S_IFLNK | 0777, "../x");
-	stack_test_make(test, &st->root, "in", S_IFLNK | 0777, "a");
-	stack_test_make(test, &st->root, "tosub", S_IFLNK | 0777, "sub");
-	sub = stack_test_make(test, &st->root, "sub", S_IFDIR | 0755, NULL);
-	mounted = stack_test_mount(test, sub);
-	stack_test_make(test, mounted, "h", S_IFREG | 0640, NULL);
-	autom = stack_test_make(test, &st->root, "auto", S_IFDIR | 0755, NULL);
-	stack_test_make(test, autom, "x", S_IFREG | 0640, NULL);
-	dentry_test_set_flag(test, autom->dentry, DCACHE_NEED_AUTOMOUNT);
-	transit = stack_test_make(test, &st->root, "transit", S_IFDIR | 0755,
-				  NULL);
-	dentry_test_set_flag(test, transit->dentry, DCACHE_MANAGE_TRANSIT);
-
-	err = backing_resolve(&st->ctx, param->path, param->flags, &out);
-	if (!err)
-		*held = out;
-	KUNIT_ASSERT_EQ(test, err, param->err);
-	if (err) {
-		KUNIT_EXPECT_TRUE(test, dentry_test_out_cleared(&out));
-		return;
-	}
-	KUNIT_ASSERT_EQ(test, vfs_path_lookup(st->root.dentry, st->root.mnt,
-					      param->want, 0, want), 0);
-	KUNIT_EXPECT_PTR_EQ(test, out.dentry, want->dentry);
-	KUNIT_EXPECT_PTR_EQ(test, out.mnt, want->mnt);
-}
-
-/* Without a root to be confined to, nothing can be resolved. */
-static void dentry_resolve_needs_root(struct kunit *test)
-{
-	struct backing_ctx *ctx = stack_test_ctx(test, NULL, NULL);
-	struct path out = {};
-
-	KUNIT_EXPECT_EQ(test, backing_resolve(ctx, "f", 0, &out), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, dentry_test_out_cleared(&out));
-	KUNIT_EXPECT_EQ(test, backing_resolve(ctx, "f", 0, NULL), -EINVAL);
-}
-
-/* ---------------------------------------------------------------------
  * backing_create(), backing_link(), backing_unlink(), backing_rmdir()
  */
 
@@ -669,6 +566,57 @@ static void dentry_create_bad_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, backing_create(&st->ctx, &st->root, &QSTR("new"),
 					     NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, stack_test_exists(test, &st->root, "new"));
+}
+
+/*
+ * An unnamed file is made as the caller, with no link; backing_link()
+ * gives it a name.
+ */
+static void dentry_tmpfile(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct backing_create_args *args = dentry_test_args(test,
+							    S_IFREG | 0600);
+	const struct cred *before = current_cred();
+	struct path *out = stack_test_path(test);
+	struct path *named = stack_test_path(test);
+	struct inode *inode;
+
+	KUNIT_ASSERT_EQ(test, backing_tmpfile(&st->ctx, &st->root, args, out),
+			0);
+	KUNIT_EXPECT_PTR_EQ(test, current_cred(), before);
+	inode = d_inode(out->dentry);
+	KUNIT_ASSERT_NOT_NULL(test, inode);
+	KUNIT_EXPECT_EQ(test, inode->i_mode, S_IFREG | 0600);
+	KUNIT_EXPECT_EQ(test, inode->i_nlink, 0);
+	KUNIT_EXPECT_EQ(test, __kuid_val(inode->i_uid), STACK_TEST_UID);
+	KUNIT_EXPECT_EQ(test, __kgid_val(inode->i_gid), STACK_TEST_GID);
+
+	KUNIT_ASSERT_EQ(test, backing_link(&st->ctx, out, &st->root,
+					   &QSTR("named"), named), 0);
+	KUNIT_EXPECT_PTR_EQ(test, d_inode(named->dentry), inode);
+	KUNIT_EXPECT_EQ(test, inode->i_nlink, 1);
+}
+
+/* Only regular files are made unnamed, and only in a directory. */
+static void dentry_tmpfile_refused(struct kunit *test)
+{
+	struct stack_test *st = test->priv;
+	struct backing_create_args *dir = dentry_test_args(test,
+							   S_IFDIR | 0700);
+	struct backing_create_args *reg = dentry_test_args(test,
+							   S_IFREG | 0600);
+	struct path *file = stack_test_make(test, &st->root, "f",
+					    S_IFREG | 0640, NULL);
+	struct path out = { .mnt = st->root.mnt, .dentry = st->root.dentry };
+
+	KUNIT_EXPECT_EQ(test, backing_tmpfile(&st->ctx, &st->root, dir, &out),
+			-EINVAL);
+	KUNIT_EXPECT_TRUE(test, dentry_test_out_cleared(&out));
+	KUNIT_EXPECT_EQ(test, backing_tmpfile(&st->ctx, file, reg, &out),
+			-ENOTDIR);
+	KUNIT_EXPECT_EQ(test, backing_tmpfile(&st->ctx, &st->root, NULL, &out),
+			-EINVAL);
 }
 
 /* A hard link names the same inode, in another directory. */
@@ -1263,7 +1211,6 @@ static void dentry_rofs(struct kunit *test)
 
 enum dentry_ctx_op {
 	CTX_LOOKUP,
-	CTX_RESOLVE,
 	CTX_CREATE,
 	CTX_LINK,
 	CTX_UNLINK,
@@ -1280,7 +1227,6 @@ struct dentry_ctx_case {
 static const struct dentry_ctx_case dentry_ctx_cases[] = {
 	{ "lookup_no_cred", CTX_LOOKUP, false },
 	{ "lookup_no_root", CTX_LOOKUP, true },
-	{ "resolve_no_cred", CTX_RESOLVE, false },
 	{ "create_no_cred", CTX_CREATE, false },
 	{ "create_no_root", CTX_CREATE, true },
 	{ "link_no_cred", CTX_LINK, false },
@@ -1321,10 +1267,6 @@ static void dentry_ctx_required(struct kunit *test)
 	switch (param->op) {
 	case CTX_LOOKUP:
 		err = backing_lookup(ctx, root, &QSTR("f"), &out);
-		KUNIT_EXPECT_TRUE(test, dentry_test_out_cleared(&out));
-		break;
-	case CTX_RESOLVE:
-		err = backing_resolve(ctx, "f", 0, &out);
 		KUNIT_EXPECT_TRUE(test, dentry_test_out_cleared(&out));
 		break;
 	case CTX_CREATE:
@@ -1639,12 +1581,12 @@ static struct kunit_case dentry_test_cases[] = {
 	KUNIT_CASE(dentry_lookup_mountpoint),
 	KUNIT_CASE_PARAM(dentry_lookup_weird, dentry_weird_gen_params),
 	KUNIT_CASE_PARAM(dentry_lookup_dir_moved, dentry_moved_gen_params),
-	KUNIT_CASE_PARAM(dentry_resolve, dentry_resolve_gen_params),
-	KUNIT_CASE(dentry_resolve_needs_root),
 	KUNIT_CASE_PARAM(dentry_create_type, dentry_create_gen_params),
 	KUNIT_CASE(dentry_create_as_caller),
 	KUNIT_CASE_PARAM(dentry_create_needs_caller, dentry_caller_gen_params),
 	KUNIT_CASE(dentry_create_bad_args),
+	KUNIT_CASE(dentry_tmpfile),
+	KUNIT_CASE(dentry_tmpfile_refused),
 	KUNIT_CASE(dentry_link),
 	KUNIT_CASE(dentry_unlink),
 	KUNIT_CASE(dentry_rmdir),

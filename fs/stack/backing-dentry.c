@@ -12,10 +12,9 @@
  *  - A directory or an object handed in must be on that mount and beneath
  *    the root, or the helper fails with -EXDEV.
  *  - Mounts beneath the root are not part of the backing tree.
- *    backing_resolve() walks with LOOKUP_NO_XDEV, and backing_lookup()
- *    refuses a name that something is mounted on, both with -EXDEV: no
- *    helper hands out a path on another mount, which every helper would
- *    then refuse, nor the object such a mount hides.  The root itself is
+ *    backing_lookup() refuses a name that something is mounted on with
+ *    -EXDEV: no helper hands out a path on another mount, which every
+ *    helper would then refuse, nor the object such a mount hides.  The root itself is
  *    what the stacked filesystem chose, whatever is mounted on it.
  *  - Automount points, autofs directories in transit and objects of no
  *    type the VFS can walk are refused with -EREMOTE by the lookups, as
@@ -83,6 +82,21 @@ static int backing_check_tree(const struct backing_ctx *ctx)
 	return err;
 }
 
+/* A directory of the backing tree. */
+static int backing_check_parent(const struct backing_ctx *ctx,
+				const struct path *dir)
+{
+	int err = backing_check_tree(ctx);
+
+	if (!err)
+		err = backing_check_path(dir);
+	if (err)
+		return err;
+	if (!d_can_lookup(dir->dentry))
+		return -ENOTDIR;
+	return backing_check_beneath(ctx, dir);
+}
+
 /* A directory of the backing tree, and a valid name to look up in it. */
 static int backing_check_dir(const struct backing_ctx *ctx,
 			     const struct path *dir, const struct qstr *name)
@@ -91,13 +105,9 @@ static int backing_check_dir(const struct backing_ctx *ctx,
 
 	if (!err)
 		err = backing_check_name(name);
-	if (!err)
-		err = backing_check_path(dir);
 	if (err)
 		return err;
-	if (!d_can_lookup(dir->dentry))
-		return -ENOTDIR;
-	return backing_check_beneath(ctx, dir);
+	return backing_check_parent(ctx, dir);
 }
 
 /*
@@ -182,7 +192,7 @@ int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
 	found.mnt = mntget(dir->mnt);
 	found.dentry = dentry;
 	err = backing_check_found(ctx, &found);
-	/* what backing_resolve() would refuse to cross into */
+	/* a mount beneath the root: not part of the backing tree */
 	if (!err && path_is_mountpoint(&found))
 		err = -EXDEV;
 	if (err) {
@@ -289,64 +299,6 @@ int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 	return err;
 }
 EXPORT_SYMBOL_GPL(backing_revalidate);
-
-#define BACKING_RESOLVE_FLAGS (LOOKUP_FOLLOW | LOOKUP_DIRECTORY | \
-			       LOOKUP_NO_SYMLINKS | LOOKUP_NO_MAGICLINKS | \
-			       LOOKUP_NO_XDEV)
-
-/**
- * backing_resolve - resolve a path relative to the backing root
- * @ctx: backing context, whose @root must be set
- * @relpath: path to resolve, relative to @ctx->root
- * @lookup_flags: LOOKUP_FOLLOW, LOOKUP_DIRECTORY, LOOKUP_NO_SYMLINKS,
- *	LOOKUP_NO_MAGICLINKS or LOOKUP_NO_XDEV
- * @out: on success, the path found; cleared on error
- *
- * Walk @relpath from @ctx->root with the credentials of @ctx.  The walk is
- * done with LOOKUP_BENEATH: ".." above the root, absolute symbolic links
- * and symbolic links leading out of the root fail with -EXDEV.  A leading
- * '/' in @relpath is taken to mean @ctx->root.  It is also done with
- * LOOKUP_NO_XDEV, whether asked for or not: crossing into a mount beneath
- * the root, or into an automount point, fails with -EXDEV, as the other
- * helpers refuse paths on other mounts.  Automounts are never triggered,
- * so LOOKUP_AUTOMOUNT is refused.  The caller must path_put() @out.
- *
- * Return: 0 on success, -EINVAL on bad arguments or flags, -EXDEV if the
- * walk would leave @ctx->root or its mount, -EREMOTE if the last component
- * is an automount point or of a type the VFS cannot walk, or the error of
- * the backing filesystem.
- */
-int backing_resolve(const struct backing_ctx *ctx, const char *relpath,
-		    unsigned int lookup_flags, struct path *out)
-{
-	struct path found;
-	int err;
-
-	if (!out)
-		return -EINVAL;
-	*out = (struct path) {};
-
-	if (backing_check_tree(ctx) || !relpath)
-		return -EINVAL;
-	if (lookup_flags & ~BACKING_RESOLVE_FLAGS)
-		return -EINVAL;
-
-	lookup_flags |= LOOKUP_BENEATH | LOOKUP_NO_XDEV;
-	with_backing_creds(ctx)
-		err = vfs_path_lookup(ctx->root.dentry, ctx->root.mnt, relpath,
-				      lookup_flags, &found);
-	if (err)
-		return err;
-
-	err = backing_check_found(ctx, &found);
-	if (err) {
-		path_put(&found);
-		return err;
-	}
-	*out = found;
-	return 0;
-}
-EXPORT_SYMBOL_GPL(backing_resolve);
 
 /*
  * Done with the directory an operation works in locked: it is still
@@ -564,6 +516,66 @@ int backing_create(const struct backing_ctx *ctx, const struct path *dir,
 	return PTR_ERR_OR_ZERO(dentry);
 }
 EXPORT_SYMBOL_GPL(backing_create);
+
+/**
+ * backing_tmpfile - create an unnamed file in a backing directory
+ * @ctx: backing context
+ * @dir: directory of the backing filesystem, beneath @ctx->root
+ * @args: what to create: a regular file of mode @args->mode
+ * @out: on success, the path of the new file, which has no name
+ *
+ * The O_TMPFILE counterpart of backing_create(): the file is made by
+ * vfs_tmpfile() in @dir, holding write access to @dir's mount, as
+ * @args->caller (owned by @args->uid and @args->gid, labelled from
+ * @args->stacked) with the capabilities of @ctx.  It may be given a name
+ * with backing_link() later.  The caller must path_put() @out.
+ *
+ * Return: 0 on success, -EINVAL on bad arguments (a type other than a
+ * regular file among them), -ENOTDIR if @dir is not a directory, -EXDEV if
+ * @dir is not beneath @ctx->root, -EOPNOTSUPP if the backing filesystem
+ * cannot make unnamed files, or the error of the security modules or of
+ * the backing filesystem.
+ */
+int backing_tmpfile(const struct backing_ctx *ctx, const struct path *dir,
+		    const struct backing_create_args *args, struct path *out)
+{
+	struct file *file;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = (struct path) {};
+	err = backing_check_create_args(args);
+	if (!err && !S_ISREG(args->mode))
+		err = -EINVAL;
+	if (!err)
+		err = backing_check_parent(ctx, dir);
+	if (err)
+		return err;
+
+	err = mnt_want_write(dir->mnt);
+	if (err)
+		return err;
+	with_backing_creds(ctx) {
+		CLASS(backing_creds_create_as, old)(ctx, args->stacked,
+						    args->mode, args->uid,
+						    args->gid, args->caller);
+
+		file = ERR_CAST(old);
+		if (!IS_ERR(old))
+			file = kernel_tmpfile_open(mnt_idmap(dir->mnt), dir,
+						   args->mode, O_RDWR,
+						   current_cred());
+	}
+	mnt_drop_write(dir->mnt);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	*out = file->f_path;
+	path_get(out);
+	fput(file);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(backing_tmpfile);
 
 /**
  * backing_link - create a hard link in a backing directory

@@ -63,11 +63,11 @@ int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
 int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 		       const struct qstr *name, const struct path *child,
 		       unsigned int flags);
-int backing_resolve(const struct backing_ctx *ctx, const char *relpath,
-		    unsigned int lookup_flags, struct path *out);
 int backing_create(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name,
 		   const struct backing_create_args *args, struct path *out);
+int backing_tmpfile(const struct backing_ctx *ctx, const struct path *dir,
+		    const struct backing_create_args *args, struct path *out);
 int backing_link(const struct backing_ctx *ctx, const struct path *old,
 		 const struct path *dir, const struct qstr *name,
 		 struct path *out);
