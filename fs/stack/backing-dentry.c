@@ -32,6 +32,7 @@
 #include <linux/backing-ctx.h>
 #include <linux/backing-dentry.h>
 #include <linux/dcache.h>
+#include <linux/file.h>
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/mount.h>
