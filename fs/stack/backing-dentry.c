@@ -230,7 +230,8 @@ static bool backing_dentry_named(const struct dentry *dentry,
  * backing filesystem may compare names in its own way, and a dentry that
  * its filesystem revalidates must be revalidated by it.
  */
-static int backing_revalidate_rcu(const struct path *dir,
+static int backing_revalidate_rcu(const struct backing_ctx *ctx,
+				  const struct path *dir,
 				  const struct qstr *name,
 				  const struct path *child)
 {
@@ -240,6 +241,13 @@ static int backing_revalidate_rcu(const struct path *dir,
 
 	if (child->mnt != dir->mnt ||
 	    (READ_ONCE(dentry->d_flags) & DCACHE_OP_REVALIDATE))
+		return -ECHILD;
+	/*
+	 * A walk may start below the stacked root (a working directory, an
+	 * open directory): @dir itself may have been moved out of the
+	 * backing tree since it was looked up.
+	 */
+	if (backing_check_beneath(ctx, dir))
 		return -ECHILD;
 	seq = raw_seqcount_begin(&dentry->d_seq);
 	same = READ_ONCE(dentry->d_parent) == dir->dentry &&
@@ -281,7 +289,7 @@ int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 	    !child->dentry || !dir || !dir->mnt || !dir->dentry)
 		return -EINVAL;
 	if (flags & LOOKUP_RCU)
-		return backing_revalidate_rcu(dir, name, child);
+		return backing_revalidate_rcu(ctx, dir, name, child);
 
 	err = backing_lookup(ctx, dir, name, &found);
 	switch (err) {

@@ -101,7 +101,7 @@ static void ctx_root_reference(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d_count(st->root.dentry), count + 1);
 	backing_ctx_put(ctx);
 	KUNIT_EXPECT_EQ(test, d_count(st->root.dentry), count);
-	KUNIT_EXPECT_NULL(test, ctx->cred);
+	KUNIT_EXPECT_FALSE(test, backing_ctx_ready(ctx));
 }
 
 /* Without a root, the context has an empty one. */
@@ -128,7 +128,8 @@ static void ctx_release_count(struct backing_ctx *ctx)
 		container_of(ctx, struct ctx_release_probe, ctx);
 
 	p->released++;
-	p->cred_gone = !ctx->cred;
+	/* The test holds the only other reference */
+	p->cred_gone = stack_cred_usage(ctx->cred) == 1;
 	p->root_count = d_count(p->root);
 }
 
@@ -136,13 +137,17 @@ static const struct backing_ctx_ops ctx_release_ops = {
 	.release = ctx_release_count,
 };
 
-/* ->release is called once, by the last put, with the credentials gone. */
+/*
+ * ->release is called once, by the last put, with the credentials and the
+ * root put; the credentials stay where they were, for RCU readers.
+ */
 static void ctx_release_last_put(struct kunit *test)
 {
 	struct stack_test *st = test->priv;
 	struct ctx_release_probe *p = kunit_kzalloc(test, sizeof(*p),
 						    GFP_KERNEL);
 	unsigned int count = d_count(st->root.dentry);
+	const struct cred *cred;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	p->root = st->root.dentry;
@@ -151,8 +156,12 @@ static void ctx_release_last_put(struct kunit *test)
 	backing_ctx_get(&p->ctx);
 	backing_ctx_put(&p->ctx);
 	KUNIT_EXPECT_EQ(test, p->released, 0);
+	cred = get_cred(backing_ctx_cred(&p->ctx));
 	backing_ctx_put(&p->ctx);
 	KUNIT_EXPECT_EQ(test, p->released, 1);
+	KUNIT_EXPECT_PTR_EQ(test, backing_ctx_cred(&p->ctx), cred);
+	KUNIT_EXPECT_FALSE(test, backing_ctx_ready(&p->ctx));
+	put_cred(cred);
 	/* the credentials and the root were released before ->release */
 	KUNIT_EXPECT_TRUE(test, p->cred_gone);
 	KUNIT_EXPECT_EQ(test, p->root_count, count);

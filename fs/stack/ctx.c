@@ -66,6 +66,10 @@ EXPORT_SYMBOL_GPL(backing_ctx_init);
  *
  * When the last reference goes, release the credentials and the root, then
  * call @ctx->ops->release, if any, which may free the embedding structure.
+ * The credentials, and the root's dentry and inode, are freed after an RCU
+ * grace period: a reader that found @ctx under rcu_read_lock() (RCU path
+ * walk) may still read them, but must expect the dentry to have lost its
+ * inode.
  *
  * Context: any context, even an RCU callback, for a context without a
  * root (put_cred() defers the free); process context for one with a root,
@@ -77,7 +81,6 @@ void backing_ctx_put(struct backing_ctx *ctx)
 		return;
 
 	put_cred(ctx->cred);
-	ctx->cred = NULL;
 	path_put(&ctx->root);
 	if (ctx->ops && ctx->ops->release)
 		ctx->ops->release(ctx);

@@ -71,7 +71,7 @@ void backing_ctx_put(struct backing_ctx *ctx);
  */
 static inline bool backing_ctx_ready(const struct backing_ctx *ctx)
 {
-	return ctx->cred;
+	return refcount_read(&ctx->ref);
 }
 
 /**
