@@ -245,9 +245,15 @@ static int backing_revalidate_rcu(const struct backing_ctx *ctx,
 	/*
 	 * A walk may start below the stacked root (a working directory, an
 	 * open directory): @dir itself may have been moved out of the
-	 * backing tree since it was looked up.
+	 * backing tree since it was looked up.  Without the rename lock:
+	 * a rename anywhere meanwhile makes the walk retry in ref mode.
 	 */
-	if (backing_check_beneath(ctx, dir))
+	if (dir->mnt != ctx->root.mnt)
+		return -ECHILD;
+	seq = read_seqbegin(&rename_lock);
+	same = d_ancestor(ctx->root.dentry, dir->dentry) ||
+	       dir->dentry == ctx->root.dentry;
+	if (!same || read_seqretry(&rename_lock, seq))
 		return -ECHILD;
 	seq = raw_seqcount_begin(&dentry->d_seq);
 	same = READ_ONCE(dentry->d_parent) == dir->dentry &&

@@ -16,6 +16,9 @@
 #   fuse-pt-all  $STACKFS --passthrough=all BACKING MNT: everything beneath
 #            the root done by the kernel, lookups, creation and opens
 #            included (stage 2); an error on kernels without it
+#   no-daemon  $STACKFS --no-daemon BACKING MNT: the same mirror with no
+#            server at all (mount option backing_dir=); an error on
+#            kernels without it
 #   hp       libfuse's example/passthrough_hp --nopassthrough BACKING MNT:
 #            libfuse's own high-performance server answering every request
 #            (with its defaults: 86400 s entry/attr timeouts and, without
@@ -50,7 +53,7 @@
 #   BENCH_NFILES    metabench file count (10000)
 #   BENCH_REPS      interleaved repetitions of the whole list (3)
 #   BENCH_FS        filesystems to run, space-separated
-#                   ("native overlay fuse fuse-pt fuse-pt-tuned fuse-pt-all hp hp-pt")
+#                   ("native overlay fuse fuse-pt fuse-pt-tuned fuse-pt-all no-daemon hp hp-pt")
 #   BENCH_BASE      where mounts go (/tmp/bench)
 #   BENCH_TIMEOUT   seconds before one tool run is killed (300)
 #   FIO             fio binary (/usr/bin/fio, else fio from PATH)
@@ -66,7 +69,7 @@ SIZE=${BENCH_SIZE:-128M}
 RUNTIME=${BENCH_RUNTIME:-3}
 NFILES=${BENCH_NFILES:-10000}
 REPS=${BENCH_REPS:-3}
-FSLIST=${BENCH_FS:-native overlay fuse fuse-pt fuse-pt-tuned fuse-pt-all hp hp-pt}
+FSLIST=${BENCH_FS:-native overlay fuse fuse-pt fuse-pt-tuned fuse-pt-all no-daemon hp hp-pt}
 BASE=${BENCH_BASE:-/tmp/bench}
 TMO=${BENCH_TIMEOUT:-300}
 METABENCH=${METABENCH:-}
@@ -184,7 +187,7 @@ setup() {
 			-o "lowerdir=$back/lower,upperdir=$back/upper,workdir=$back/work" ||
 			{ ERR="mounting overlay on $MNT failed"; return 1; }
 		;;
-	fuse | fuse-pt | fuse-pt-tuned | fuse-pt-all)
+	fuse | fuse-pt | fuse-pt-tuned | fuse-pt-all | no-daemon)
 		MNT=$BASE/$fs
 		back=$BASE/$fs-back
 		if [ -z "$STACKFS" ]; then
@@ -203,6 +206,7 @@ setup() {
 		[ "$fs" = fuse-pt-tuned ] && args=(--passthrough --killpriv-v2
 			--attr-timeout=86400 --entry-timeout=86400)
 		[ "$fs" = fuse-pt-all ] && args=(--passthrough=all)
+		[ "$fs" = no-daemon ] && args=(--no-daemon)
 		# Recorded before the attempt so teardown also catches a mount
 		# that appears late.
 		MOUNTS+=("$MNT")

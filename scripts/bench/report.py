@@ -30,14 +30,14 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 DEFAULT_OUT = os.path.join(TOP, 'build', 'bench')
 
 FS_ORDER = ['native', 'overlay', 'fuse', 'fuse-pt', 'fuse-pt-tuned',
-            'fuse-pt-all', 'hp',
+            'fuse-pt-all', 'no-daemon', 'hp',
             'hp-pt']
 WORKLOAD_ORDER = ['seqread', 'seqwrite', 'randread', 'randwrite',
                   'create', 'stat', 'readdir', 'unlink']
 NATIVE = 'native'
 # Bar colours for the non-native filesystems, in order.
 COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2',
-           '#edc948', '#b07aa1', '#ff9da7']
+           '#edc948', '#9c755f', '#b07aa1', '#ff9da7']
 
 
 def ordered(seen, preferred):
