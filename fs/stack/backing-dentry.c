@@ -64,6 +64,21 @@ static bool backing_is_beneath(const struct backing_ctx *ctx,
 	return is_subdir(dentry, ctx->root.dentry);
 }
 
+/*
+ * The same, in RCU walk: without the rename lock, which is_subdir() may
+ * take; a rename anywhere meanwhile counts as "not beneath", so that the
+ * walk retries in ref mode.
+ */
+static bool backing_is_beneath_rcu(const struct backing_ctx *ctx,
+				   struct dentry *dentry)
+{
+	unsigned int seq = read_seqbegin(&rename_lock);
+	bool beneath = dentry == ctx->root.dentry ||
+		       d_ancestor(ctx->root.dentry, dentry);
+
+	return beneath && !read_seqretry(&rename_lock, seq);
+}
+
 static int backing_check_beneath(const struct backing_ctx *ctx,
 				 const struct path *path)
 {
@@ -245,15 +260,10 @@ static int backing_revalidate_rcu(const struct backing_ctx *ctx,
 	/*
 	 * A walk may start below the stacked root (a working directory, an
 	 * open directory): @dir itself may have been moved out of the
-	 * backing tree since it was looked up.  Without the rename lock:
-	 * a rename anywhere meanwhile makes the walk retry in ref mode.
+	 * backing tree since it was looked up.
 	 */
-	if (dir->mnt != ctx->root.mnt)
-		return -ECHILD;
-	seq = read_seqbegin(&rename_lock);
-	same = d_ancestor(ctx->root.dentry, dir->dentry) ||
-	       dir->dentry == ctx->root.dentry;
-	if (!same || read_seqretry(&rename_lock, seq))
+	if (dir->mnt != ctx->root.mnt ||
+	    !backing_is_beneath_rcu(ctx, dir->dentry))
 		return -ECHILD;
 	seq = raw_seqcount_begin(&dentry->d_seq);
 	same = READ_ONCE(dentry->d_parent) == dir->dentry &&
