@@ -9,7 +9,40 @@
  * it is evicted.
  */
 
+#include "dev.h"
 #include "fuse_i.h"
+
+/*
+ * Attach the object of @backing_id to @inode, unless it has one (-EBUSY).
+ * Return: 0, -ENOENT for an unknown id, -EINVAL for an object without
+ * inode operations, -ENOTDIR or -EISDIR for one of another type.
+ */
+static int fuse_inode_backing_attach_id(struct inode *inode, int backing_id)
+{
+	struct fuse_backing *fb;
+	umode_t mode;
+	int err;
+
+	fb = fuse_backing_lookup(get_fuse_conn(inode), backing_id);
+	if (!fb)
+		return -ENOENT;
+	if (!fb->ops_mask) {
+		err = -EINVAL;
+		goto out_put;
+	}
+	mode = d_inode(fuse_backing_path(fb)->dentry)->i_mode;
+	if (inode_wrong_type(inode, mode)) {
+		err = S_ISDIR(inode->i_mode) ? -ENOTDIR :
+		      S_ISDIR(mode) ? -EISDIR : -EINVAL;
+		goto out_put;
+	}
+	if (!cmpxchg(&get_fuse_inode(inode)->ib, NULL, fb))
+		return 0;
+	err = -EBUSY;
+out_put:
+	fuse_backing_put(fb);
+	return err;
+}
 
 /**
  * fuse_inode_backing_attach - attach the backing object of an entry reply
@@ -27,26 +60,52 @@
 int fuse_inode_backing_attach(struct inode *inode,
 			      const struct fuse_entry_backing *eb)
 {
-	struct fuse_conn *fc = get_fuse_conn(inode);
-	struct fuse_inode *fi = get_fuse_inode(inode);
-	struct fuse_backing *fb;
+	int err;
 
 	if (!eb->backing_id)
 		return 0;
 	if (eb->flags || eb->backing_id < 0)
 		return -EIO;
 
-	fb = fuse_backing_lookup(fc, eb->backing_id);
-	if (!fb)
-		return -EIO;
-	if (!fb->ops_mask ||
-	    inode_wrong_type(inode, d_inode(fuse_backing_path(fb)->dentry)->i_mode)) {
-		fuse_backing_put(fb);
-		return -EIO;
-	}
-	if (cmpxchg(&fi->ib, NULL, fb))
-		fuse_backing_put(fb);
-	return 0;
+	err = fuse_inode_backing_attach_id(inode, eb->backing_id);
+	if (err == -EBUSY)
+		return 0;
+	return err ? -EIO : 0;
+}
+
+/**
+ * fuse_backing_root - attach a backing object to the root (ioctl)
+ * @fc: the connection
+ * @backing_id: an id from FUSE_DEV_IOC_BACKING_OPEN
+ *
+ * No entry reply names the root: the server names its backing object
+ * with FUSE_DEV_IOC_BACKING_ROOT, once, after the INIT reply; operations
+ * on the root that come before go to the server, as they would without
+ * passthrough.  The object stays until the root is evicted at unmount.
+ *
+ * Return: 0; -EPERM without inode passthrough (before the INIT reply, or
+ * not negotiated) or without CAP_SYS_ADMIN, as for FUSE_DEV_IOC_BACKING_OPEN;
+ * -EINVAL for an id that cannot be one; -ENODEV when the mount is gone;
+ * -EBUSY when the root has an object; or an error of fuse_inode_backing_attach_id().
+ */
+int fuse_backing_root(struct fuse_conn *fc, int backing_id)
+{
+	struct fuse_mount *fm;
+	int err = -ENODEV;
+
+	if (!fc->passthrough_ino || !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (backing_id <= 0)
+		return -EINVAL;
+
+	/* A mount in the list has its superblock until it leaves the list */
+	down_read(&fc->killsb);
+	fm = list_first_entry_or_null(&fc->mounts, struct fuse_mount, fc_entry);
+	if (fm && fm->sb && fm->sb->s_root)
+		err = fuse_inode_backing_attach_id(d_inode(fm->sb->s_root),
+						   backing_id);
+	up_read(&fc->killsb);
+	return err;
 }
 
 /* Called on eviction: the inode drops its backing object. */
