@@ -14,8 +14,11 @@
 
 /*
  * Attach the object of @backing_id to @inode, unless it has one (-EBUSY).
+ * Attributes that pass through are the object's from then on: what a
+ * reply gave the inode is stale at once.
  * Return: 0, -ENOENT for an unknown id, -EINVAL for an object without
- * inode operations, -ENOTDIR or -EISDIR for one of another type.
+ * inode operations, -ENOTDIR or -EISDIR for one of another type (-EINVAL
+ * between two types that are not directories).
  */
 static int fuse_inode_backing_attach_id(struct inode *inode, int backing_id)
 {
@@ -36,8 +39,11 @@ static int fuse_inode_backing_attach_id(struct inode *inode, int backing_id)
 		      S_ISDIR(mode) ? -EISDIR : -EINVAL;
 		goto out_put;
 	}
-	if (!cmpxchg(&get_fuse_inode(inode)->ib, NULL, fb))
+	if (!cmpxchg(&get_fuse_inode(inode)->ib, NULL, fb)) {
+		if (fb->ops_mask & FUSE_PT_OP(GETATTR))
+			fuse_invalidate_attr(inode);
 		return 0;
+	}
 	err = -EBUSY;
 out_put:
 	fuse_backing_put(fb);
@@ -83,25 +89,27 @@ int fuse_inode_backing_attach(struct inode *inode,
  * on the root that come before go to the server, as they would without
  * passthrough.  The object stays until the root is evicted at unmount.
  *
- * Return: 0; -EPERM without inode passthrough (before the INIT reply, or
- * not negotiated) or without CAP_SYS_ADMIN, as for FUSE_DEV_IOC_BACKING_OPEN;
- * -EINVAL for an id that cannot be one; -ENODEV when the mount is gone;
- * -EBUSY when the root has an object; or an error of fuse_inode_backing_attach_id().
+ * Return: 0; -EPERM without passthrough (before the INIT reply, or not
+ * negotiated) or without CAP_SYS_ADMIN, as for FUSE_DEV_IOC_BACKING_OPEN;
+ * -EINVAL without FUSE_PASSTHROUGH_INODE, or for an id that cannot be
+ * one; -ENODEV when the mount is gone; -EBUSY when the root has an
+ * object; or another error of fuse_inode_backing_attach_id().
  */
 int fuse_backing_root(struct fuse_conn *fc, int backing_id)
 {
 	struct fuse_mount *fm;
 	int err = -ENODEV;
 
-	if (!fc->passthrough_ino || !capable(CAP_SYS_ADMIN))
+	if (!fc->passthrough || !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (backing_id <= 0)
+	if (!fc->passthrough_ino || backing_id <= 0)
 		return -EINVAL;
 
 	/* A mount in the list has its superblock until it leaves the list */
 	down_read(&fc->killsb);
 	fm = list_first_entry_or_null(&fc->mounts, struct fuse_mount, fc_entry);
-	if (fm && fm->sb && fm->sb->s_root)
+	if (fm && fm->sb && fm->sb->s_root &&
+	    get_node_id(d_inode(fm->sb->s_root)) == FUSE_ROOT_ID)
 		err = fuse_inode_backing_attach_id(d_inode(fm->sb->s_root),
 						   backing_id);
 	up_read(&fc->killsb);
