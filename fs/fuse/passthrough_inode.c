@@ -55,9 +55,8 @@ out_put:
  * @inode: the inode the reply named
  * @eb: the backing part of the reply
  *
- * The first object attached to an inode stays until the inode is evicted;
- * a later reply naming another one is ignored, so that the operations
- * already running on the inode keep seeing the object they started on.
+ * Called for a new inode, before another lookup can find it
+ * (fuse_iget_entry()); the object stays until the inode is evicted.
  *
  * Return: 0, or -EIO if the reply names no usable object: an unknown id,
  * an object without inode operations, or one whose type is not the type
@@ -68,14 +67,12 @@ int fuse_inode_backing_attach(struct inode *inode,
 {
 	int err;
 
+	if (fuse_entry_backing_bad(eb))
+		return -EIO;
 	if (!eb->backing_id)
 		return 0;
-	if (eb->flags || eb->backing_id < 0)
-		return -EIO;
 
 	err = fuse_inode_backing_attach_id(inode, eb->backing_id);
-	if (err == -EBUSY)
-		return 0;
 	return err ? -EIO : 0;
 }
 
