@@ -1482,20 +1482,7 @@ static void dentry_remove_victim(struct kunit *test)
 					    d_inode(d->dentry)), 0);
 }
 
-/* backing_revalidate() in RCU walk, remembering in @seen or not */
-static int dentry_test_rcu_in(struct stack_test *st, const struct path *dir,
-			      const char *name, const struct path *child,
-			      struct backing_revalidate_seq *seen)
-{
-	int ret;
-
-	rcu_read_lock();
-	ret = backing_revalidate(&st->ctx, dir, &QSTR(name), child,
-				 LOOKUP_RCU, seen);
-	rcu_read_unlock();
-	return ret;
-}
-
+/* backing_revalidate() in ref-walk and in RCU walk */
 static int dentry_test_revalidate_rcu(struct stack_test *st, const char *name,
 				      const struct path *child)
 {
@@ -1503,7 +1490,7 @@ static int dentry_test_revalidate_rcu(struct stack_test *st, const char *name,
 
 	rcu_read_lock();
 	ret = backing_revalidate(&st->ctx, &st->root, &QSTR(name), child,
-				 LOOKUP_RCU, NULL);
+				 LOOKUP_RCU);
 	rcu_read_unlock();
 	return ret;
 }
@@ -1516,7 +1503,7 @@ static void dentry_revalidate_same(struct kunit *test)
 					 NULL);
 
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR("f"), f, 0, NULL), 1);
+						 &QSTR("f"), f, 0), 1);
 	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "f", f), 1);
 }
 
@@ -1538,78 +1525,31 @@ static void dentry_revalidate_changed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, stack_test_raw_rename(&st->root, "g", &st->root,
 						    "f"), 0);
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR("f"), f, 0, NULL), 0);
+						 &QSTR("f"), f, 0), 0);
 	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "f", f), -ECHILD);
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR("f"), g, 0, NULL), 1);
+						 &QSTR("f"), g, 0), 1);
 
 	/* renamed away: "f" is no name of it any more */
 	KUNIT_ASSERT_EQ(test, stack_test_raw_rename(&st->root, "f", &st->root,
 						    "h"), 0);
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR("f"), g, 0, NULL), 0);
+						 &QSTR("f"), g, 0), 0);
 	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "f", g), -ECHILD);
 
 	/* another hard link of the same inode is valid too */
 	KUNIT_ASSERT_EQ(test, backing_link(&st->ctx, g, &st->root, &QSTR("l"),
 					   NULL), 0);
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR("l"), g, 0, NULL), 1);
+						 &QSTR("l"), g, 0), 1);
 	/* a name of the same length that is not the dentry's */
 	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "l", g), -ECHILD);
 
 	/* something mounted on it */
 	stack_test_mount(test, sub);
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR("sub"), sub, 0, NULL), 0);
+						 &QSTR("sub"), sub, 0), 0);
 	KUNIT_EXPECT_EQ(test, dentry_test_revalidate_rcu(st, "sub", sub),
-			-ECHILD);
-}
-
-/*
- * What an RCU walk found valid is remembered in @seen, and forgotten by
- * each change that could make the name invalid: an unlink, which moves no
- * dentry; the directory moved out of the root, which changes nothing of
- * the name's own dentry; a mount on it, which changes neither sequence.
- */
-static void dentry_revalidate_remembered(struct kunit *test)
-{
-	struct stack_test *st = test->priv;
-	struct backing_revalidate_seq seen = {}, f_seen;
-	struct path *d = stack_test_make(test, &st->root, "d", S_IFDIR | 0755,
-					 NULL);
-	struct path *f = stack_test_make(test, d, "f", S_IFREG | 0640, NULL);
-	struct path *g = stack_test_make(test, d, "g", S_IFREG | 0640, NULL);
-	struct path *sub = stack_test_make(test, d, "sub", S_IFDIR | 0755,
-					   NULL);
-
-	KUNIT_EXPECT_EQ(test, dentry_test_rcu_in(st, d, "f", f, &seen), 1);
-	KUNIT_EXPECT_EQ(test, seen.rename & 1, 1);
-	KUNIT_EXPECT_EQ(test, seen.child & 1, 1);
-	KUNIT_EXPECT_EQ(test, dentry_test_rcu_in(st, d, "f", f, &seen), 1);
-	f_seen = seen;
-
-	/* Unlinked: no rename, but the dentry is unhashed */
-	KUNIT_ASSERT_EQ(test, backing_unlink(&st->ctx, d, &QSTR("f"),
-					     d_inode(f->dentry)), 0);
-	KUNIT_EXPECT_EQ(test, dentry_test_rcu_in(st, d, "f", f, &f_seen),
-			-ECHILD);
-
-	/* The directory moved out of the root: the names in it are outside */
-	seen = (struct backing_revalidate_seq){};
-	KUNIT_EXPECT_EQ(test, dentry_test_rcu_in(st, d, "g", g, &seen), 1);
-	KUNIT_ASSERT_EQ(test, stack_test_raw_rename(&st->root, "d",
-						    &st->outside, "d"), 0);
-	KUNIT_EXPECT_EQ(test, dentry_test_rcu_in(st, d, "g", g, &seen),
-			-ECHILD);
-	KUNIT_ASSERT_EQ(test, stack_test_raw_rename(&st->outside, "d",
-						    &st->root, "d"), 0);
-
-	/* Something mounted on it */
-	seen = (struct backing_revalidate_seq){};
-	KUNIT_EXPECT_EQ(test, dentry_test_rcu_in(st, d, "sub", sub, &seen), 1);
-	stack_test_mount(test, sub);
-	KUNIT_EXPECT_EQ(test, dentry_test_rcu_in(st, d, "sub", sub, &seen),
 			-ECHILD);
 }
 
@@ -1621,16 +1561,16 @@ static void dentry_revalidate_bad_args(struct kunit *test)
 	struct path none = {};
 
 	KUNIT_EXPECT_EQ(test, backing_revalidate(dentry_test_nocred(test),
-						 &st->root, &QSTR("f"), f, 0,
-						 NULL), -EINVAL);
+						 &st->root, &QSTR("f"), f, 0),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR("f"), &none, 0, NULL),
+						 &QSTR("f"), &none, 0),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root, NULL, f,
-						 0, NULL), -EINVAL);
+						 0), -EINVAL);
 	/* A name that cannot be looked up is no valid name of anything */
 	KUNIT_EXPECT_EQ(test, backing_revalidate(&st->ctx, &st->root,
-						 &QSTR(".."), f, 0, NULL), 0);
+						 &QSTR(".."), f, 0), 0);
 }
 
 static struct kunit_case dentry_test_cases[] = {
@@ -1665,7 +1605,6 @@ static struct kunit_case dentry_test_cases[] = {
 	KUNIT_CASE(dentry_remove_victim),
 	KUNIT_CASE(dentry_revalidate_same),
 	KUNIT_CASE(dentry_revalidate_changed),
-	KUNIT_CASE(dentry_revalidate_remembered),
 	KUNIT_CASE(dentry_revalidate_bad_args),
 	{}
 };

@@ -64,6 +64,21 @@ static bool backing_is_beneath(const struct backing_ctx *ctx,
 	return is_subdir(dentry, ctx->root.dentry);
 }
 
+/*
+ * The same, in RCU walk: without the rename lock, which is_subdir() may
+ * take; a rename anywhere meanwhile counts as "not beneath", so that the
+ * walk retries in ref mode.
+ */
+static bool backing_is_beneath_rcu(const struct backing_ctx *ctx,
+				   struct dentry *dentry)
+{
+	unsigned int seq = read_seqbegin(&rename_lock);
+	bool beneath = dentry == ctx->root.dentry ||
+		       d_ancestor(ctx->root.dentry, dentry);
+
+	return beneath && !read_seqretry(&rename_lock, seq);
+}
+
 static int backing_check_beneath(const struct backing_ctx *ctx,
 				 const struct path *path)
 {
@@ -228,26 +243,16 @@ static bool backing_dentry_named(const struct dentry *dentry,
  * RCU walk: what can be read without blocking.  Anything but "this very
  * dentry, still hashed under @dir with @name" is left to ref-walk: the
  * backing filesystem may compare names in its own way, and a dentry that
- * its filesystem revalidates must be revalidated by it.  A rename anywhere
- * meanwhile, which may have moved @dir out of the root, leaves it to
- * ref-walk too.
+ * its filesystem revalidates must be revalidated by it.
  */
 static int backing_revalidate_rcu(const struct backing_ctx *ctx,
 				  const struct path *dir,
 				  const struct qstr *name,
-				  const struct path *child,
-				  struct backing_revalidate_seq *seen)
+				  const struct path *child)
 {
 	struct dentry *dentry = child->dentry;
-	unsigned int rename, seq;
+	unsigned int seq;
 	bool same;
-
-	rename = read_seqbegin(&rename_lock);
-	seq = raw_seqcount_begin(&dentry->d_seq);
-	if (seen && READ_ONCE(seen->rename) == rename + 1 &&
-	    READ_ONCE(seen->child) == seq + 1 && !d_mountpoint(dentry) &&
-	    !read_seqcount_retry(&dentry->d_seq, seq))
-		return 1;
 
 	if (child->mnt != dir->mnt ||
 	    (READ_ONCE(dentry->d_flags) & DCACHE_OP_REVALIDATE))
@@ -258,19 +263,14 @@ static int backing_revalidate_rcu(const struct backing_ctx *ctx,
 	 * backing tree since it was looked up.
 	 */
 	if (dir->mnt != ctx->root.mnt ||
-	    (dir->dentry != ctx->root.dentry &&
-	     !d_ancestor(ctx->root.dentry, dir->dentry)))
+	    !backing_is_beneath_rcu(ctx, dir->dentry))
 		return -ECHILD;
+	seq = raw_seqcount_begin(&dentry->d_seq);
 	same = READ_ONCE(dentry->d_parent) == dir->dentry &&
 	       !d_unhashed(dentry) && !d_mountpoint(dentry) &&
 	       backing_dentry_named(dentry, name);
-	if (!same || read_seqcount_retry(&dentry->d_seq, seq) ||
-	    read_seqretry(&rename_lock, rename))
+	if (read_seqcount_retry(&dentry->d_seq, seq) || !same)
 		return -ECHILD;
-	if (seen) {
-		WRITE_ONCE(seen->rename, rename + 1);
-		WRITE_ONCE(seen->child, seq + 1);
-	}
 	return 1;
 }
 
@@ -281,17 +281,13 @@ static int backing_revalidate_rcu(const struct backing_ctx *ctx,
  * @name: a single path component
  * @child: the backing object a stacked dentry named @name stands for
  * @flags: the flags of ->d_revalidate(); LOOKUP_RCU in RCU walk
- * @seen: what the last RCU walk found valid, kept by the stacked dentry;
- *	may be NULL
  *
  * For a stacked filesystem whose directories follow backing directories
  * that can change beneath it: its dentry stays valid while @name in @dir
  * still leads to the inode of @child (another hard link of it will do),
  * that is, while it was not unlinked, renamed or replaced in the backing
  * directory, and nothing was mounted on it.  Outside RCU walk, @name is
- * looked up again as backing_lookup() does.  In RCU walk, a name found
- * valid is remembered in @seen, and found valid again by comparing two
- * sequences until a rename anywhere or a change of @child's dentry.
+ * looked up again as backing_lookup() does.
  *
  * Return: 1 if valid, 0 if not, -ECHILD in RCU walk when that cannot be
  * told without blocking, -EINVAL on bad arguments, or the error of the
@@ -300,7 +296,7 @@ static int backing_revalidate_rcu(const struct backing_ctx *ctx,
  */
 int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 		       const struct qstr *name, const struct path *child,
-		       unsigned int flags, struct backing_revalidate_seq *seen)
+		       unsigned int flags)
 {
 	struct path found;
 	int err;
@@ -309,7 +305,7 @@ int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 	    !child->dentry || !dir || !dir->mnt || !dir->dentry)
 		return -EINVAL;
 	if (flags & LOOKUP_RCU)
-		return backing_revalidate_rcu(ctx, dir, name, child, seen);
+		return backing_revalidate_rcu(ctx, dir, name, child);
 
 	err = backing_lookup(ctx, dir, name, &found);
 	switch (err) {

@@ -44,25 +44,6 @@ struct backing_create_args {
 };
 
 /**
- * struct backing_revalidate_seq - when backing_revalidate() last found a
- *	name valid in RCU walk
- * @rename: the sequence of the rename lock then, plus one
- * @child: the sequence of the backing dentry then, plus one
- *
- * Kept by the stacked dentry, zeroed when it is made, and filled in by
- * backing_revalidate() only, for the one directory, name and backing
- * object the stacked dentry stands for.  While neither sequence moved, no dentry was
- * moved anywhere and the backing dentry was neither unhashed nor made
- * negative: the name is still valid without another look.  Each is one
- * more than an even sequence, so that the zero of a new dentry never
- * matches.
- */
-struct backing_revalidate_seq {
-	unsigned int rename;
-	unsigned int child;
-};
-
-/**
  * typedef backing_dir_filter_t - choose the entries a stacked directory shows
  * @stacked: the directory context of the stacked filesystem
  * @name: name of the entry in the backing directory, not NUL terminated
@@ -81,7 +62,7 @@ int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name, struct path *out);
 int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 		       const struct qstr *name, const struct path *child,
-		       unsigned int flags, struct backing_revalidate_seq *seen);
+		       unsigned int flags);
 int backing_create(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name,
 		   const struct backing_create_args *args, struct path *out);
