@@ -2,24 +2,19 @@
 /*
  * FUSE passthrough of inode operations: one entry point per operation,
  * called where fuse would have sent the request to the server.  Each
- * takes the fuse inode the operation is on (the directory, for a name in
- * it) and the backing object found for it, and gives what the server's
- * reply would have held.
+ * takes the fuse inode the operation is on and the backing object found
+ * for it, and gives what the server's reply would have held.
  *
- * Callers find the object with fuse_inode_passthrough() or
- * fuse_inode_backing_obj(), or are called on a file the kernel opened;
- * without CONFIG_FUSE_PASSTHROUGH those give NULL and the calls are
- * compiled out.  The operations on files the kernel opened are reached
- * through a flag of the file, and have stubs.
+ * A caller that found the object itself, or the file with
+ * fuse_file_passthrough(), calls the entry point only when it did: without
+ * CONFIG_FUSE_PASSTHROUGH those lookups give NULL and the calls are
+ * compiled out.  The entry points reached otherwise have stubs.
  */
 
 #ifndef _FS_FUSE_PASSTHROUGH_H
 #define _FS_FUSE_PASSTHROUGH_H
 
 #include "fuse_i.h"
-
-struct delayed_call;
-struct dir_context;
 
 /* Attributes, permissions and extended attributes */
 int fuse_pt_getattr(struct inode *inode, struct fuse_backing *fb,
@@ -34,22 +29,12 @@ ssize_t fuse_pt_listxattr(struct inode *inode, struct fuse_backing *fb,
 int fuse_pt_statfs(struct inode *inode, struct fuse_backing *fb,
 		   struct fuse_kstatfs *out);
 
-/* Directories and files the kernel opens */
+/* Directories the kernel opens */
 int fuse_pt_opendir(struct inode *inode, struct fuse_backing *fb,
 		    struct file *file);
 int fuse_pt_readdir(struct inode *inode, struct fuse_backing *fb,
 		    struct file *file, struct dir_context *ctx);
-
-#ifdef CONFIG_FUSE_PASSTHROUGH
 int fuse_pt_fsyncdir(struct inode *inode, struct fuse_backing *fb,
 		     struct file *file, loff_t start, loff_t end, int datasync);
-#else
-static inline int fuse_pt_fsyncdir(struct inode *inode,
-				   struct fuse_backing *fb, struct file *file,
-				   loff_t start, loff_t end, int datasync)
-{
-	return -EIO;
-}
-#endif
 
 #endif /* _FS_FUSE_PASSTHROUGH_H */
