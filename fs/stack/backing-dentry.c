@@ -290,9 +290,9 @@ static int backing_revalidate_rcu(const struct backing_ctx *ctx,
  * looked up again as backing_lookup() does.
  *
  * Return: 1 if valid, 0 if not, -ECHILD in RCU walk when that cannot be
- * told without blocking, -EINVAL on bad arguments, or the error of the
- * backing filesystem when the lookup failed for another reason than the
- * name (out of memory, interrupted, I/O error).
+ * told without blocking, or the error of the backing filesystem when the
+ * lookup failed for another reason than the name (out of memory,
+ * interrupted, I/O error).
  */
 int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 		       const struct qstr *name, const struct path *child,
@@ -301,9 +301,6 @@ int backing_revalidate(const struct backing_ctx *ctx, const struct path *dir,
 	struct path found;
 	int err;
 
-	if (backing_check_ctx(ctx) || !name || !child || !child->mnt ||
-	    !child->dentry || !dir || !dir->mnt || !dir->dentry)
-		return -EINVAL;
 	if (flags & LOOKUP_RCU)
 		return backing_revalidate_rcu(ctx, dir, name, child);
 

@@ -50,8 +50,7 @@ static bool backing_filldir(struct dir_context *ctx, const char *name,
  * to that of @backing_dir afterwards.  The caller keeps the position of
  * @backing_dir in step with the stacked directory across seeks.
  *
- * Return: 0 on success, -EINVAL on bad arguments, or the error of
- * iterate_dir().
+ * Return: 0 on success, or the error of iterate_dir().
  */
 int backing_iterate_dir(const struct backing_ctx *ctx,
 			struct file *backing_dir, struct dir_context *stacked,
@@ -63,10 +62,6 @@ int backing_iterate_dir(const struct backing_ctx *ctx,
 		.filter = filter,
 	};
 	int err;
-
-	if (backing_check_ctx(ctx) || !backing_dir || !stacked ||
-	    !stacked->actor)
-		return -EINVAL;
 
 	/* Left alone if iterate_dir() fails before reading anything. */
 	bdc.ctx.pos = stacked->pos;
