@@ -11,6 +11,7 @@
 
 #include "dev.h"
 #include "fuse_i.h"
+#include "passthrough.h"
 
 /*
  * Attach the object of @backing_id to @inode, unless it has one (-EBUSY).

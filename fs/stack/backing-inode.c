@@ -5,8 +5,7 @@
  * Each helper runs one VFS operation on the backing object with the
  * credentials of the backing context, takes the locks and write access
  * the operation needs, and returns the error of the backing filesystem
- * unchanged.  Helpers given a stacked inode let it follow the backing
- * object after a successful change, through the copy_attr callback.
+ * unchanged.
  */
 
 #include <linux/backing-inode.h>

@@ -20,15 +20,6 @@ static inline int backing_check_ctx(const struct backing_ctx *ctx)
 	return ctx && ctx->cred ? 0 : -EINVAL;
 }
 
-/* Let the stacked inode, if any, follow the backing object at @path. */
-static inline void backing_follow(const struct backing_ctx *ctx,
-				  struct inode *stacked,
-				  const struct path *path)
-{
-	if (stacked && ctx->ops && ctx->ops->copy_attr)
-		ctx->ops->copy_attr(stacked, path);
-}
-
 /*
  * A path the helpers can work on: complete, and naming an existing object.
  */

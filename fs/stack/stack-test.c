@@ -310,23 +310,6 @@ struct inode *stack_test_inode(struct kunit *test)
 	return inode;
 }
 
-/* The copy_attr hook of the contexts the fixture makes. */
-static void stack_test_copy_attr(struct inode *stacked,
-				 const struct path *backing)
-{
-	struct kunit *test = kunit_get_current_test();
-	struct stack_test *st = test ? test->priv : NULL;
-
-	if (st)
-		st->followed++;
-	backing_inode_copy_attr(stacked, d_inode(backing->dentry),
-				mnt_idmap(backing->mnt), BACKING_ATTR_ALL);
-}
-
-static const struct backing_ctx_ops stack_test_ops = {
-	.copy_attr = stack_test_copy_attr,
-};
-
 /**
  * stack_test_user_cred - credentials of an unprivileged user
  * @test: the test case
@@ -363,7 +346,7 @@ const struct cred *stack_test_user_cred(struct kunit *test, u32 id)
  *
  * The context is made by backing_ctx_init() while @cred are the current
  * credentials, as a stacked filesystem makes it while its mounter mounts
- * it, with the copy_attr hook of the fixture.
+ * it.
  *
  * Return: the context, put when the test case ends.
  */
@@ -377,7 +360,7 @@ struct backing_ctx *stack_test_ctx(struct kunit *test, const struct path *root,
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	if (cred)
 		old = override_creds(cred);
-	err = backing_ctx_init(ctx, root, &stack_test_ops);
+	err = backing_ctx_init(ctx, root, NULL);
 	if (cred)
 		revert_creds(old);
 	KUNIT_ASSERT_EQ(test, err, 0);
@@ -637,7 +620,7 @@ int stack_test_init(struct kunit *test)
 	if (err)
 		return err;
 
-	err = backing_ctx_init(&st->ctx, &st->root, &stack_test_ops);
+	err = backing_ctx_init(&st->ctx, &st->root, NULL);
 	if (err)
 		return err;
 	return kunit_add_action_or_reset(test, stack_test_ctx_put, &st->ctx);

@@ -30,8 +30,6 @@ struct task_struct;
  * @outside: @base/out, on the same mount as @root but not beneath it
  * @ctx: backing context with the credentials of the test and @root
  * @sb: superblock of the stacked inodes the tests make
- * @followed: number of calls of the copy_attr hook of the contexts the
- *	fixture makes, from the test case's own task
  */
 struct stack_test {
 	struct path base;
@@ -39,7 +37,6 @@ struct stack_test {
 	struct path outside;
 	struct backing_ctx ctx;
 	struct super_block *sb;
-	unsigned int followed;
 };
 
 int stack_test_init(struct kunit *test);

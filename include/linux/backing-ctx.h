@@ -16,7 +16,6 @@
 
 struct backing_ctx;
 struct dentry;
-struct inode;
 
 /**
  * struct backing_ctx_ops - what a stacked filesystem adds to a context
@@ -24,13 +23,9 @@ struct inode;
  *	credentials and the root were released, so that the structure
  *	embedding the context can be freed; may be NULL when the embedder
  *	frees it by other means
- * @copy_attr: called after a successful operation that was given a stacked
- *	inode, so that the stacked inode follows the backing object; may be
- *	NULL
  */
 struct backing_ctx_ops {
 	void (*release)(struct backing_ctx *ctx);
-	void (*copy_attr)(struct inode *stacked, const struct path *backing);
 };
 
 /**
