@@ -39,8 +39,6 @@
 #include <linux/namei.h>
 #include <linux/string.h>
 
-#include "internal.h"
-
 /* A single path component, which is neither "." nor "..". */
 static int backing_check_name(const struct qstr *name)
 {
@@ -88,26 +86,10 @@ static int backing_check_beneath(const struct backing_ctx *ctx,
 	return 0;
 }
 
-/* A context with credentials and a root. */
-static int backing_check_tree(const struct backing_ctx *ctx)
-{
-	int err = backing_check_ctx(ctx);
-
-	if (!err && backing_check_path(&ctx->root))
-		err = -EINVAL;
-	return err;
-}
-
 /* A directory of the backing tree. */
 static int backing_check_parent(const struct backing_ctx *ctx,
 				const struct path *dir)
 {
-	int err = backing_check_tree(ctx);
-
-	if (!err)
-		err = backing_check_path(dir);
-	if (err)
-		return err;
 	if (!d_can_lookup(dir->dentry))
 		return -ENOTDIR;
 	return backing_check_beneath(ctx, dir);
@@ -117,10 +99,8 @@ static int backing_check_parent(const struct backing_ctx *ctx,
 static int backing_check_dir(const struct backing_ctx *ctx,
 			     const struct path *dir, const struct qstr *name)
 {
-	int err = backing_check_tree(ctx);
+	int err = backing_check_name(name);
 
-	if (!err)
-		err = backing_check_name(name);
 	if (err)
 		return err;
 	return backing_check_parent(ctx, dir);
@@ -190,8 +170,6 @@ int backing_lookup(const struct backing_ctx *ctx, const struct path *dir,
 	struct path found;
 	int err;
 
-	if (!out)
-		return -EINVAL;
 	*out = (struct path) {};
 
 	err = backing_check_dir(ctx, dir, name);
@@ -343,15 +321,6 @@ static void backing_set_out(struct path *out, const struct path *dir,
 
 static int backing_check_create_args(const struct backing_create_args *args)
 {
-	if (!args)
-		return -EINVAL;
-	/*
-	 * New objects belong to the caller, labelled by the security modules
-	 * from the stacked dentry: both are required.
-	 */
-	if (!args->caller || !args->stacked)
-		return -EINVAL;
-
 	switch (args->mode & S_IFMT) {
 	case S_IFLNK:
 		return args->target && *args->target ? 0 : -EINVAL;
@@ -491,11 +460,10 @@ static struct dentry *backing_start_creating(const struct backing_ctx *ctx,
  * from @args->stacked, with the capabilities of @ctx.  The caller must
  * path_put() @out.
  *
- * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments (among
- * which a missing @args->caller or @args->stacked), -ENOTDIR if @dir is
- * not a directory, -EXDEV if @dir is not beneath @ctx->root, -EEXIST if
- * @name exists, or the error of the security modules or of the backing
- * filesystem.
+ * Return: 0 on success, -EINVAL or -ENAMETOOLONG on a bad name or type,
+ * -ENOTDIR if @dir is not a directory, -EXDEV if @dir is not beneath
+ * @ctx->root, -EEXIST if @name exists, or the error of the security
+ * modules or of the backing filesystem.
  */
 int backing_create(const struct backing_ctx *ctx, const struct path *dir,
 		   const struct qstr *name,
@@ -564,8 +532,6 @@ int backing_tmpfile(const struct backing_ctx *ctx, const struct path *dir,
 	struct file *file;
 	int err;
 
-	if (!out)
-		return -EINVAL;
 	*out = (struct path) {};
 	err = backing_check_create_args(args);
 	if (!err && !S_ISREG(args->mode))
@@ -612,9 +578,9 @@ EXPORT_SYMBOL_GPL(backing_tmpfile);
  * @out.
  *
  * Return: 0 on success, -EINVAL or -ENAMETOOLONG on bad arguments,
- * -ENOENT if @old is negative, -ENOTDIR if @dir is not a directory,
- * -EXDEV if @old or @dir are not beneath @ctx->root, -EEXIST if @name
- * exists, or the error of the backing filesystem.
+ * -ENOTDIR if @dir is not a directory, -EXDEV if @old or @dir are not
+ * beneath @ctx->root, -EEXIST if @name exists, or the error of the
+ * backing filesystem.
  */
 int backing_link(const struct backing_ctx *ctx, const struct path *old,
 		 const struct path *dir, const struct qstr *name,
@@ -626,11 +592,7 @@ int backing_link(const struct backing_ctx *ctx, const struct path *old,
 
 	if (out)
 		*out = (struct path) {};
-	err = backing_check_tree(ctx);
-	if (!err)
-		err = backing_check_path(old);
-	if (!err)
-		err = backing_check_beneath(ctx, old);
+	err = backing_check_beneath(ctx, old);
 	if (!err)
 		err = backing_check_dir(ctx, dir, name);
 	if (err)

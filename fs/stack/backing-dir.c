@@ -8,8 +8,6 @@
 #include <linux/export.h>
 #include <linux/fs.h>
 
-#include "internal.h"
-
 /*
  * The directory context handed to the backing filesystem: it passes the
  * entries the filter accepts on to the stacked directory context.

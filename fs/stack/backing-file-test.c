@@ -664,117 +664,6 @@ static void file_tmpfile(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i_size_read(inode), 4);
 }
 
-enum file_bad_ctx {
-	FILE_CTX_OK,
-	FILE_NO_CTX,
-	FILE_NO_BACKING,
-	FILE_NO_CRED,
-	FILE_NO_FILE,
-};
-
-enum file_bad_op {
-	FILE_FSYNC,
-	FILE_FALLOCATE,
-	FILE_LLSEEK,
-	FILE_LLSEEK_NO_USER,
-	FILE_COPY,
-	FILE_REMAP,
-};
-
-struct file_bad_case {
-	const char *desc;
-	enum file_bad_op op;
-	enum file_bad_ctx ctx;
-};
-
-static const struct file_bad_case file_bad_cases[] = {
-	{ "fsync_no_ctx", FILE_FSYNC, FILE_NO_CTX },
-	{ "fsync_no_backing", FILE_FSYNC, FILE_NO_BACKING },
-	{ "fsync_no_cred", FILE_FSYNC, FILE_NO_CRED },
-	{ "fsync_no_file", FILE_FSYNC, FILE_NO_FILE },
-	{ "fallocate_no_cred", FILE_FALLOCATE, FILE_NO_CRED },
-	{ "fallocate_no_file", FILE_FALLOCATE, FILE_NO_FILE },
-	{ "llseek_no_cred", FILE_LLSEEK, FILE_NO_CRED },
-	{ "llseek_no_file", FILE_LLSEEK, FILE_NO_FILE },
-	{ "llseek_no_user_file", FILE_LLSEEK_NO_USER, FILE_CTX_OK },
-	{ "copy_no_cred", FILE_COPY, FILE_NO_CRED },
-	{ "copy_no_file", FILE_COPY, FILE_NO_FILE },
-	{ "remap_no_cred", FILE_REMAP, FILE_NO_CRED },
-	{ "remap_no_file", FILE_REMAP, FILE_NO_FILE },
-};
-
-KUNIT_ARRAY_PARAM_DESC(file_bad, file_bad_cases, desc);
-
-/*
- * The helpers that check their arguments refuse a missing context, one
- * without a backing context or credentials, and a missing file, before
- * doing anything.
- */
-static void file_bad_args(struct kunit *test)
-{
-	const struct file_bad_case *param = test->param_value;
-	struct stack_test *st = test->priv;
-	struct path *real = file_test_data(test, &st->root, "real",
-					   file_test_text,
-					   sizeof(file_test_text));
-	struct file *user_file = file_test_user(test, O_RDWR);
-	struct file *good = file_test_backing(test, user_file, real, O_RDWR);
-	struct backing_ctx nocred = st->ctx;
-	struct backing_file_ctx bctx = { .backing = &st->ctx };
-	struct backing_file_ctx *ctx = &bctx;
-	struct file *file = good;
-	loff_t size = i_size_read(d_inode(real->dentry));
-	loff_t pos = 5;
-	long ret;
-
-	nocred.cred = NULL;
-	switch (param->ctx) {
-	case FILE_CTX_OK:
-		break;
-	case FILE_NO_CTX:
-		ctx = NULL;
-		break;
-	case FILE_NO_BACKING:
-		bctx.backing = NULL;
-		break;
-	case FILE_NO_CRED:
-		bctx.backing = &nocred;
-		break;
-	case FILE_NO_FILE:
-		file = NULL;
-		break;
-	}
-
-	user_file->f_pos = pos;
-	switch (param->op) {
-	case FILE_FSYNC:
-		ret = backing_file_fsync(file, 0, LLONG_MAX, 0, ctx);
-		break;
-	case FILE_FALLOCATE:
-		ret = backing_file_fallocate(file, 0, 0, 4 * PAGE_SIZE, ctx);
-		break;
-	case FILE_LLSEEK:
-		ret = backing_file_llseek(user_file, file, 0, SEEK_END, ctx);
-		break;
-	case FILE_LLSEEK_NO_USER:
-		ret = backing_file_llseek(NULL, file, 0, SEEK_END, ctx);
-		break;
-	case FILE_COPY:
-		ret = backing_file_copy_file_range(good, 0, file, size, size,
-						   0, ctx);
-		break;
-	case FILE_REMAP:
-		ret = backing_file_remap_range(good, 0, file, 0, size, 0, ctx);
-		break;
-	default:
-		KUNIT_FAIL(test, "unknown operation %d", param->op);
-		return;
-	}
-	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
-	KUNIT_EXPECT_EQ(test, i_size_read(d_inode(real->dentry)), size);
-	KUNIT_EXPECT_EQ(test, user_file->f_pos, pos);
-}
-
 static struct kunit_case file_test_cases[] = {
 	KUNIT_CASE(file_open),
 	KUNIT_CASE_PARAM(file_open_inode_flags, file_open_gen_params),
@@ -790,7 +679,6 @@ static struct kunit_case file_test_cases[] = {
 	KUNIT_CASE_PARAM(file_copy_file_range, file_copy_gen_params),
 	KUNIT_CASE_PARAM(file_remap_range, file_remap_gen_params),
 	KUNIT_CASE(file_tmpfile),
-	KUNIT_CASE_PARAM(file_bad_args, file_bad_gen_params),
 	{}
 };
 

@@ -91,18 +91,6 @@ static struct path *inode_test_file(struct kunit *test, umode_t mode)
 	return stack_test_make(test, &st->root, "f", S_IFREG | mode, NULL);
 }
 
-/* A copy of the test case's context without credentials. */
-static struct backing_ctx *inode_test_nocred(struct kunit *test)
-{
-	struct stack_test *st = test->priv;
-	struct backing_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	*ctx = st->ctx;
-	ctx->cred = NULL;
-	return ctx;
-}
-
 struct inode_permission_case {
 	const char *desc;
 	bool user;		/* as an unprivileged user, not the test's */
@@ -398,7 +386,6 @@ static struct kunit_case inode_test_cases[] = {
 	KUNIT_CASE(inode_fileattr_get),
 	KUNIT_CASE(inode_fileattr_get_flags),
 	KUNIT_CASE(inode_fileattr_get_symlink),
-	KUNIT_CASE_PARAM(inode_bad_args, inode_args_gen_params),
 	{}
 };
 

@@ -17,8 +17,6 @@
 #include <linux/security.h>
 #include <linux/xattr.h>
 
-#include "internal.h"
-
 /**
  * backing_permission - check the mounter's access to a backing inode
  * @ctx: backing context
@@ -32,9 +30,8 @@
  * inode at any time: it is read once, and its absence makes the walk
  * retry in ref mode.
  *
- * Return: 0 if access is allowed, -EINVAL on bad arguments, -ECHILD
- * (MAY_NOT_BLOCK) or -ENOENT if the backing object has no inode, or the
- * error of inode_permission().
+ * Return: 0 if access is allowed, -ECHILD (MAY_NOT_BLOCK) or -ENOENT if
+ * the backing object has no inode, or the error of inode_permission().
  */
 int backing_permission(const struct backing_ctx *ctx, const struct path *path,
 		       int mask)
@@ -42,11 +39,6 @@ int backing_permission(const struct backing_ctx *ctx, const struct path *path,
 	struct inode *inode;
 	int err;
 
-	err = backing_check_ctx(ctx);
-	if (err)
-		return err;
-	if (!path || !path->mnt || !path->dentry)
-		return -EINVAL;
 	inode = d_inode_rcu(path->dentry);
 	if (!inode)
 		return mask & MAY_NOT_BLOCK ? -ECHILD : -ENOENT;
@@ -67,21 +59,13 @@ EXPORT_SYMBOL_GPL(backing_permission);
  * first.  This may block: in RCU walk mode, where the stacked ->get_link()
  * gets no dentry, the caller returns -ECHILD instead of calling it.
  *
- * Return: the target, ERR_PTR(-EINVAL) or ERR_PTR(-ENOENT) on bad
- * arguments, or the error of vfs_get_link().
+ * Return: the target, or the error of vfs_get_link().
  */
 const char *backing_get_link(const struct backing_ctx *ctx,
 			     const struct path *path,
 			     struct delayed_call *done)
 {
 	const char *link;
-	int err;
-
-	err = backing_check_op(ctx, path);
-	if (err)
-		return ERR_PTR(err);
-	if (!done)
-		return ERR_PTR(-EINVAL);
 
 	with_backing_creds(ctx)
 		link = vfs_get_link(path->dentry, done);
@@ -100,20 +84,13 @@ EXPORT_SYMBOL_GPL(backing_get_link);
  * POSIX ACLs are not extended attributes for the VFS: vfs_getxattr()
  * refuses their names.
  *
- * Return: the size of the value, -EINVAL or -ENOENT on bad arguments, or
- * the error of vfs_getxattr().
+ * Return: the size of the value, or the error of vfs_getxattr().
  */
 ssize_t backing_getxattr(const struct backing_ctx *ctx,
 			 const struct path *path, const char *name,
 			 void *value, size_t size)
 {
 	ssize_t ret;
-
-	ret = backing_check_op(ctx, path);
-	if (ret)
-		return ret;
-	if (!name)
-		return -EINVAL;
 
 	with_backing_creds(ctx)
 		ret = vfs_getxattr(mnt_idmap(path->mnt), path->dentry, name,
@@ -129,17 +106,12 @@ EXPORT_SYMBOL_GPL(backing_getxattr);
  * @list: buffer for the list, may be NULL when @size is 0
  * @size: size of @list; 0 asks for the size of the list
  *
- * Return: the size of the list, -EINVAL or -ENOENT on bad arguments, or
- * the error of vfs_listxattr().
+ * Return: the size of the list, or the error of vfs_listxattr().
  */
 ssize_t backing_listxattr(const struct backing_ctx *ctx,
 			  const struct path *path, char *list, size_t size)
 {
 	ssize_t ret;
-
-	ret = backing_check_op(ctx, path);
-	if (ret)
-		return ret;
 
 	with_backing_creds(ctx)
 		ret = vfs_listxattr(path->dentry, list, size);
@@ -189,21 +161,14 @@ static int backing_fileattr_security(const struct path *path,
  * The security modules are asked about FS_IOC_GETFLAGS or
  * FS_IOC_FSGETXATTR on the backing object first, as the ioctl would.
  *
- * Return: 0 on success, -EINVAL or -ENOENT on bad arguments, -ENOTTY if
- * the backing object or filesystem has no inode flags (never the
- * kernel-internal -ENOIOCTLCMD), or the error of the security modules or
- * of vfs_fileattr_get().
+ * Return: 0 on success, -ENOTTY if the backing object or filesystem has
+ * no inode flags (never the kernel-internal -ENOIOCTLCMD), or the error of
+ * the security modules or of vfs_fileattr_get().
  */
 int backing_fileattr_get(const struct backing_ctx *ctx,
 			 const struct path *path, struct file_kattr *fa)
 {
 	int err;
-
-	err = backing_check_op(ctx, path);
-	if (err)
-		return err;
-	if (!fa)
-		return -EINVAL;
 
 	with_backing_creds(ctx) {
 		err = backing_fileattr_security(path, fa, false);

@@ -143,9 +143,9 @@ EXPORT_SYMBOL_GPL(backing_creds_revert);
  * do not come here.
  *
  * Return: the context's credentials, to hand to backing_creds_create_end();
- * ERR_PTR(-EINVAL) if @caller is missing or the context's credentials are
- * not the current ones, ERR_PTR(-ENOMEM), or the error of a security
- * module.  On error the current credentials are unchanged.
+ * ERR_PTR(-EINVAL) if the context's credentials are not the current ones,
+ * ERR_PTR(-ENOMEM), or the error of a security module.  On error the
+ * current credentials are unchanged.
  */
 const struct cred *backing_creds_create_as(const struct backing_ctx *ctx,
 					   struct dentry *dentry, umode_t mode,
@@ -155,8 +155,6 @@ const struct cred *backing_creds_create_as(const struct backing_ctx *ctx,
 	struct cred *new;
 	int err;
 
-	if (!ctx || !dentry || !caller)
-		return ERR_PTR(-EINVAL);
 	if (WARN_ON_ONCE(current_cred() != ctx->cred))
 		return ERR_PTR(-EINVAL);
 

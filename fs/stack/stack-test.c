@@ -13,9 +13,7 @@
  */
 
 #include <kunit/test.h>
-#include <kunit/test-bug.h>
 #include <linux/backing-ctx.h>
-#include <linux/backing-inode.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
