@@ -12,7 +12,9 @@
  * nothing at all is done without programs attached (a static key).
  *
  * Programs are not sleepable and run under RCU: detaching them waits for
- * a grace period, after which no call is in progress.
+ * a grace period, after which no call is in progress.  They are detached
+ * when the link goes, or when the connection does, whichever is first:
+ * the connection is held only while attached.
  */
 
 #include <linux/bpf.h>
@@ -32,12 +34,24 @@ DEFINE_STATIC_KEY_FALSE(fuse_bpf_attached);
 /* Serialises attaching and detaching */
 static DEFINE_MUTEX(fuse_bpf_mutex);
 
-/* The types programs may write to, from the vmlinux BTF */
-static s32 fuse_bpf_attr_out_id;
+/* The replies, which programs may write, by their id in the vmlinux BTF */
+static const char * const fuse_bpf_reply_names[] = {
+	"fuse_attr_out",
+	"fuse_statfs_out",
+};
+
+static s32 fuse_bpf_reply_ids[ARRAY_SIZE(fuse_bpf_reply_names)];
+static const struct btf *fuse_bpf_btf;
 
 static struct fuse_inode_bpf_ops *fuse_bpf_ops(struct inode *inode)
 {
 	return rcu_dereference(get_fuse_conn(inode)->bpf_inode_ops);
+}
+
+/* An errno a server may reply (fuse_dev_do_write()), or 0 */
+static bool fuse_bpf_valid_error(int ret)
+{
+	return ret <= 0 && ret > -512;
 }
 
 /*
@@ -46,8 +60,8 @@ static struct fuse_inode_bpf_ops *fuse_bpf_ops(struct inode *inode)
  */
 static int fuse_bpf_verdict(int ret)
 {
-	if (ret == FUSE_BPF_BACKING || ret == FUSE_BPF_SERVER ||
-	    ret == FUSE_BPF_ANSWERED || (ret < 0 && ret >= -MAX_ERRNO))
+	if (ret == FUSE_BPF_TO_SERVER || ret == FUSE_BPF_REPLIED ||
+	    fuse_bpf_valid_error(ret))
 		return ret;
 	return -EIO;
 }
@@ -55,14 +69,14 @@ static int fuse_bpf_verdict(int ret)
 /* Nor is what a post-filter returns: 0 or an errno */
 static int fuse_bpf_error(int ret)
 {
-	return ret <= 0 && ret >= -MAX_ERRNO ? ret : -EIO;
+	return fuse_bpf_valid_error(ret) ? ret : -EIO;
 }
 
 int fuse_bpf_getattr_pre(struct inode *inode, const struct fuse_getattr_in *in,
 			 struct fuse_attr_out *out)
 {
 	struct fuse_inode_bpf_ops *ops;
-	int ret = FUSE_BPF_BACKING;
+	int ret = FUSE_BPF_TO_BACKING;
 
 	rcu_read_lock();
 	ops = fuse_bpf_ops(inode);
@@ -75,10 +89,12 @@ int fuse_bpf_getattr_pre(struct inode *inode, const struct fuse_getattr_in *in,
 
 bool fuse_bpf_has_getattr_post(struct inode *inode)
 {
+	struct fuse_inode_bpf_ops *ops;
 	bool has;
 
 	rcu_read_lock();
-	has = fuse_bpf_ops(inode) && fuse_bpf_ops(inode)->getattr_post;
+	ops = fuse_bpf_ops(inode);
+	has = ops && ops->getattr_post;
 	rcu_read_unlock();
 	return has;
 }
@@ -98,6 +114,33 @@ int fuse_bpf_getattr_post(struct inode *inode,
 	return err;
 }
 
+int __fuse_bpf_statfs_pre(struct inode *inode, struct fuse_statfs_out *out)
+{
+	struct fuse_inode_bpf_ops *ops;
+	int ret = FUSE_BPF_TO_BACKING;
+
+	rcu_read_lock();
+	ops = fuse_bpf_ops(inode);
+	if (ops && ops->statfs_pre)
+		ret = fuse_bpf_verdict(ops->statfs_pre(get_node_id(inode), out));
+	rcu_read_unlock();
+	return ret;
+}
+
+int __fuse_bpf_statfs_post(struct inode *inode, struct fuse_statfs_out *out,
+			   int err)
+{
+	struct fuse_inode_bpf_ops *ops;
+
+	rcu_read_lock();
+	ops = fuse_bpf_ops(inode);
+	if (ops && ops->statfs_post)
+		err = fuse_bpf_error(ops->statfs_post(get_node_id(inode), out,
+						      err));
+	rcu_read_unlock();
+	return err;
+}
+
 /* The connection of a server's /dev/fuse descriptor, with a reference */
 static struct fuse_conn *fuse_bpf_conn_get(int fd)
 {
@@ -109,9 +152,10 @@ static struct fuse_conn *fuse_bpf_conn_get(int fd)
 		return ERR_PTR(-EBADF);
 	if (fd_file(f)->f_op != &fuse_dev_operations)
 		return ERR_PTR(-EINVAL);
-	fud = fuse_get_dev(fd_file(f));
-	if (IS_ERR(fud))
-		return ERR_CAST(fud);
+	/* Not fuse_get_dev(): this runs under a lock of BPF's, and must not wait */
+	fud = __fuse_get_dev(fd_file(f));
+	if (!fud)
+		return ERR_PTR(-ENOTCONN);
 	fc = fud->chan->conn;
 	/* The filters see operations that pass through inode operations */
 	if (!fc->passthrough_ino)
@@ -125,6 +169,9 @@ static int fuse_bpf_inode_reg(void *kdata, struct bpf_link *link)
 	struct fuse_conn *fc;
 	int err = 0;
 
+	/* Attached by a link, which goes with its holder: not by map update */
+	if (!link)
+		return -EOPNOTSUPP;
 	/* A map is attached once */
 	if (ops->fc)
 		return -EBUSY;
@@ -146,28 +193,72 @@ static int fuse_bpf_inode_reg(void *kdata, struct bpf_link *link)
 	return err;
 }
 
-static void fuse_bpf_inode_unreg(void *kdata, struct bpf_link *link)
+/* Detach @ops from its connection, if still attached; fuse_bpf_mutex held */
+static struct fuse_conn *fuse_bpf_detach(struct fuse_inode_bpf_ops *ops)
 {
-	struct fuse_inode_bpf_ops *ops = kdata;
 	struct fuse_conn *fc = ops->fc;
 
+	lockdep_assert_held(&fuse_bpf_mutex);
+	if (fc) {
+		RCU_INIT_POINTER(fc->bpf_inode_ops, NULL);
+		ops->fc = NULL;
+	}
+	return fc;
+}
+
+/* After fuse_bpf_detach(): wait for the calls in progress, then let go */
+static void fuse_bpf_detached(struct fuse_conn *fc)
+{
 	if (!fc)
 		return;
-	mutex_lock(&fuse_bpf_mutex);
-	RCU_INIT_POINTER(fc->bpf_inode_ops, NULL);
-	ops->fc = NULL;
-	mutex_unlock(&fuse_bpf_mutex);
-	/* No program of @ops runs once readers are done */
 	synchronize_rcu();
 	static_branch_dec(&fuse_bpf_attached);
 	fuse_conn_put(fc);
 }
 
+static void fuse_bpf_inode_unreg(void *kdata, struct bpf_link *link)
+{
+	struct fuse_conn *fc;
+
+	mutex_lock(&fuse_bpf_mutex);
+	fc = fuse_bpf_detach(kdata);
+	mutex_unlock(&fuse_bpf_mutex);
+	fuse_bpf_detached(fc);
+}
+
+/**
+ * fuse_bpf_conn_destroy - detach the filters of a connection going away
+ * @fc: the connection
+ *
+ * A link may outlive the connection (pinned, or held by another task):
+ * the connection and what it holds must not wait for it.
+ */
+void fuse_bpf_conn_destroy(struct fuse_conn *fc)
+{
+	struct fuse_inode_bpf_ops *ops;
+
+	mutex_lock(&fuse_bpf_mutex);
+	ops = rcu_dereference_protected(fc->bpf_inode_ops,
+					lockdep_is_held(&fuse_bpf_mutex));
+	fc = ops ? fuse_bpf_detach(ops) : NULL;
+	mutex_unlock(&fuse_bpf_mutex);
+	fuse_bpf_detached(fc);
+}
+
 static int fuse_bpf_init(struct btf *btf)
 {
-	fuse_bpf_attr_out_id = btf_find_by_name_kind(btf, "fuse_attr_out",
-						     BTF_KIND_STRUCT);
-	return fuse_bpf_attr_out_id < 0 ? fuse_bpf_attr_out_id : 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fuse_bpf_reply_names); i++) {
+		s32 id = btf_find_by_name_kind(btf, fuse_bpf_reply_names[i],
+					       BTF_KIND_STRUCT);
+
+		if (id < 0)
+			return id;
+		fuse_bpf_reply_ids[i] = id;
+	}
+	fuse_bpf_btf = btf;
+	return 0;
 }
 
 static int fuse_bpf_check_member(const struct btf_type *t,
@@ -197,11 +288,19 @@ static int fuse_bpf_struct_access(struct bpf_verifier_log *log,
 				  const struct bpf_reg_state *reg,
 				  int off, int size)
 {
-	if (reg->btf_id != fuse_bpf_attr_out_id) {
+	const struct btf_type *t;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fuse_bpf_reply_ids); i++)
+		if (reg->btf == fuse_bpf_btf &&
+		    reg->btf_id == fuse_bpf_reply_ids[i])
+			break;
+	if (i == ARRAY_SIZE(fuse_bpf_reply_ids)) {
 		bpf_log(log, "fuse: only the reply may be written\n");
 		return -EACCES;
 	}
-	if (off < 0 || size <= 0 || off + size > sizeof(struct fuse_attr_out)) {
+	t = btf_type_by_id(reg->btf, reg->btf_id);
+	if (off < 0 || size <= 0 || off + size > t->size) {
 		bpf_log(log, "fuse: write of %d bytes at %d out of the reply\n",
 			size, off);
 		return -EACCES;
@@ -219,7 +318,7 @@ static int fuse_bpf_getattr_pre_stub(u64 nodeid,
 				     const struct fuse_getattr_in *in,
 				     struct fuse_attr_out *out)
 {
-	return FUSE_BPF_BACKING;
+	return FUSE_BPF_TO_BACKING;
 }
 
 static int fuse_bpf_getattr_post_stub(u64 nodeid,
@@ -229,9 +328,22 @@ static int fuse_bpf_getattr_post_stub(u64 nodeid,
 	return err;
 }
 
+static int fuse_bpf_statfs_pre_stub(u64 nodeid, struct fuse_statfs_out *out)
+{
+	return FUSE_BPF_TO_BACKING;
+}
+
+static int fuse_bpf_statfs_post_stub(u64 nodeid, struct fuse_statfs_out *out,
+				     int err)
+{
+	return err;
+}
+
 static struct fuse_inode_bpf_ops fuse_bpf_inode_stubs = {
 	.getattr_pre = fuse_bpf_getattr_pre_stub,
 	.getattr_post = fuse_bpf_getattr_post_stub,
+	.statfs_pre = fuse_bpf_statfs_pre_stub,
+	.statfs_post = fuse_bpf_statfs_post_stub,
 };
 
 static struct bpf_struct_ops fuse_bpf_inode_struct_ops = {
@@ -246,9 +358,10 @@ static struct bpf_struct_ops fuse_bpf_inode_struct_ops = {
 	.owner = THIS_MODULE,
 };
 
-static int __init fuse_bpf_struct_ops_init(void)
+/* Called by fuse_init() */
+int __init fuse_bpf_register(void)
 {
+	BTF_TYPE_EMIT_ENUM(FUSE_BPF_TO_BACKING);
 	return register_bpf_struct_ops(&fuse_bpf_inode_struct_ops,
 				       fuse_inode_bpf_ops);
 }
-late_initcall(fuse_bpf_struct_ops_init);

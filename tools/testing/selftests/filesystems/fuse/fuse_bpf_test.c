@@ -26,10 +26,16 @@
 #include <linux/fuse.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "../../kselftest_harness.h"
+
+/* enum fuse_bpf_verdict, in the kernel's BTF */
+#define FUSE_BPF_TO_BACKING	0
+#define FUSE_BPF_TO_SERVER	1
+#define FUSE_BPF_REPLIED	2
 
 /* ---- the kernel's BTF ---- */
 
@@ -146,17 +152,25 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 #define OUT_NLINK	(offsetof(struct fuse_attr_out, attr) + \
 			 offsetof(struct fuse_attr, nlink))
 
+/* The filters of struct fuse_inode_bpf_ops, by member index */
+enum { GETATTR_PRE, GETATTR_POST, STATFS_PRE, STATFS_POST, NR_FILTERS };
+
+static const char * const filter_names[NR_FILTERS] = {
+	"getattr_pre", "getattr_post", "statfs_pre", "statfs_post",
+};
+
 struct bpf_ops {
 	int ops_id;		/* struct fuse_inode_bpf_ops */
 	int value_id;		/* its struct_ops map value */
 	int value_size;
 	int data_off;		/* of the ops in the value */
-	int pre_off, post_off, fd_off;
+	int filter_off[NR_FILTERS], fd_off;
 };
 
 static int ops_lookup(struct bpf_ops *o)
 {
 	const struct btf_type *ops, *value;
+	int i;
 
 	if (!btf_data && btf_load())
 		return -1;
@@ -166,11 +180,13 @@ static int ops_lookup(struct bpf_ops *o)
 		return -1;
 	o->value_size = value->size;
 	o->data_off = btf_member_off(value, "data");
-	o->pre_off = btf_member_off(ops, "getattr_pre");
-	o->post_off = btf_member_off(ops, "getattr_post");
+	for (i = 0; i < NR_FILTERS; i++) {
+		o->filter_off[i] = btf_member_off(ops, filter_names[i]);
+		if (o->filter_off[i] < 0)
+			return -1;
+	}
 	o->fd_off = btf_member_off(ops, "fuse_fd");
-	return o->data_off < 0 || o->pre_off < 0 || o->post_off < 0 ||
-	       o->fd_off < 0 ? -1 : 0;
+	return o->data_off < 0 || o->fd_off < 0 ? -1 : 0;
 }
 
 static char verifier_log[65536];
@@ -235,11 +251,13 @@ static int btf_object(void)
 }
 
 /*
- * A struct_ops map with the programs @pre and @post (descriptors, or -1)
- * for the connection of @fuse_fd, attached by a link.  Returns the link,
- * or -errno; the map's descriptor is closed either way.
+ * A struct_ops map with the program @prog as its filter @filter, for the
+ * connection of @fuse_fd, attached by a link (or, without @link, by the
+ * map update alone).  Returns the link, or -errno; the map's descriptor
+ * is closed either way.
  */
-static int ops_attach(const struct bpf_ops *o, int pre, int post, int fuse_fd)
+static int ops_attach_how(const struct bpf_ops *o, int filter, int prog,
+			  int fuse_fd, bool link_it)
 {
 	union bpf_attr attr = {};
 	char value[256] = {};
@@ -254,7 +272,7 @@ static int ops_attach(const struct bpf_ops *o, int pre, int post, int fuse_fd)
 	attr.key_size = sizeof(key);
 	attr.value_size = o->value_size;
 	attr.max_entries = 1;
-	attr.map_flags = BPF_F_LINK;
+	attr.map_flags = link_it ? BPF_F_LINK : 0;
 	attr.btf_vmlinux_value_type_id = o->value_id;
 	strcpy(attr.map_name, "fuse_ops");
 	attach_step = "map create";
@@ -263,10 +281,7 @@ static int ops_attach(const struct bpf_ops *o, int pre, int post, int fuse_fd)
 	if (map < 0)
 		return -errno;
 
-	if (pre >= 0)
-		*(unsigned long *)(value + o->data_off + o->pre_off) = pre;
-	if (post >= 0)
-		*(unsigned long *)(value + o->data_off + o->post_off) = post;
+	*(unsigned long *)(value + o->data_off + o->filter_off[filter]) = prog;
 	*(int *)(value + o->data_off + o->fd_off) = fuse_fd;
 	memset(&attr, 0, sizeof(attr));
 	attr.map_fd = map;
@@ -275,6 +290,10 @@ static int ops_attach(const struct bpf_ops *o, int pre, int post, int fuse_fd)
 	attach_step = "map update";
 	if (sys_bpf(BPF_MAP_UPDATE_ELEM, &attr)) {
 		link = -errno;
+		goto out;
+	}
+	if (!link_it) {
+		link = 0;
 		goto out;
 	}
 	memset(&attr, 0, sizeof(attr));
@@ -287,6 +306,12 @@ static int ops_attach(const struct bpf_ops *o, int pre, int post, int fuse_fd)
 out:
 	close(map);
 	return link;
+}
+
+static int ops_attach(const struct bpf_ops *o, int filter, int prog,
+		      int fuse_fd)
+{
+	return ops_attach_how(o, filter, prog, fuse_fd, true);
 }
 
 /* ---- the server ---- */
@@ -374,6 +399,8 @@ FIXTURE_SETUP(bpf)
 	snprintf(self->file, sizeof(self->file), "%s/f", self->mnt);
 	ASSERT_EQ(mkdir(self->backing, 0755), 0);
 	ASSERT_EQ(mkdir(self->mnt, 0755), 0);
+	/* Its own filesystem, to tell when nothing holds it any more */
+	ASSERT_EQ(mount("tmpfs", self->backing, "tmpfs", 0, NULL), 0);
 	snprintf(path, sizeof(path), "%s/f", self->backing);
 	ASSERT_EQ(close(open(path, O_CREAT | O_WRONLY, 0640)), 0);
 	ASSERT_EQ(stat(self->mnt, &root), 0);
@@ -410,6 +437,7 @@ FIXTURE_TEARDOWN(bpf)
 	if (self->base[0]) {
 		char cmd[128];
 
+		umount2(self->backing, MNT_DETACH);
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->base);
 		if (system(cmd))
 			perror(cmd);
@@ -438,9 +466,9 @@ TEST_F(bpf, pre_errno)
 	struct stat st;
 	int prog, link;
 
-	prog = prog_load(&self->ops, 0, insns, 2);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, prog, -1, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
 	EXPECT_EQ(stat(self->file, &st), -1);
 	EXPECT_EQ(errno, EPERM);
@@ -461,15 +489,15 @@ TEST_F(bpf, pre_answered)
 		STX_W(BPF_REG_2, BPF_REG_3, OUT_NLINK),
 		MOV_IMM(BPF_REG_3, 4242),
 		STX_DW(BPF_REG_2, BPF_REG_3, OUT_SIZE),
-		MOV_IMM(BPF_REG_0, FUSE_BPF_ANSWERED),
+		MOV_IMM(BPF_REG_0, FUSE_BPF_REPLIED),
 		EXIT(),
 	};
 	struct stat st;
 	int prog, link;
 
-	prog = prog_load(&self->ops, 0, insns, 9);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 9);
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, prog, -1, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
 	ASSERT_EQ(stat(self->file, &st), 0);
 	EXPECT_EQ(st.st_mode, S_IFREG | 0604);
@@ -486,15 +514,15 @@ TEST_F(bpf, pre_answered_wrong_type)
 		LDX_DW(BPF_REG_2, BPF_REG_1, ARG(2)),
 		MOV_IMM(BPF_REG_3, S_IFDIR | 0755),
 		STX_W(BPF_REG_2, BPF_REG_3, OUT_MODE),
-		MOV_IMM(BPF_REG_0, FUSE_BPF_ANSWERED),
+		MOV_IMM(BPF_REG_0, FUSE_BPF_REPLIED),
 		EXIT(),
 	};
 	struct stat st;
 	int prog, link;
 
-	prog = prog_load(&self->ops, 0, insns, 5);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 5);
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, prog, -1, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	ASSERT_GE(link, 0);
 	EXPECT_EQ(stat(self->file, &st), -1);
 	EXPECT_EQ(errno, EIO);
@@ -509,9 +537,9 @@ TEST_F(bpf, pre_bad_verdict)
 	struct stat st;
 	int prog, link;
 
-	prog = prog_load(&self->ops, 0, insns, 2);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, prog, -1, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	ASSERT_GE(link, 0);
 	EXPECT_EQ(stat(self->file, &st), -1);
 	EXPECT_EQ(errno, EIO);
@@ -519,20 +547,20 @@ TEST_F(bpf, pre_bad_verdict)
 	close(prog);
 }
 
-/* FUSE_BPF_SERVER: the server is asked, which it otherwise never is */
+/* FUSE_BPF_TO_SERVER: the server is asked, which it otherwise never is */
 TEST_F(bpf, pre_server)
 {
 	const struct bpf_insn insns[] = {
-		MOV_IMM(BPF_REG_0, FUSE_BPF_SERVER), EXIT()
+		MOV_IMM(BPF_REG_0, FUSE_BPF_TO_SERVER), EXIT()
 	};
 	struct stat st;
 	int prog, link, before;
 
 	ASSERT_EQ(stat(self->file, &st), 0);
 	before = logged(self->log, "GETATTR");
-	prog = prog_load(&self->ops, 0, insns, 2);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, prog, -1, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	ASSERT_GE(link, 0);
 	ASSERT_EQ(stat(self->file, &st), 0);
 	EXPECT_EQ(st.st_mode, S_IFREG | 0640);
@@ -555,9 +583,9 @@ TEST_F(bpf, post_changes)
 	int prog, link;
 
 	ASSERT_EQ(stat(self->file, &before), 0);
-	prog = prog_load(&self->ops, 1, insns, 5);
+	prog = prog_load(&self->ops, GETATTR_POST, insns, 5);
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, -1, prog, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_POST, prog, self->fuse_fd);
 	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
 	ASSERT_EQ(stat(self->file, &st), 0);
 	EXPECT_EQ(st.st_size, 12345);
@@ -578,8 +606,78 @@ TEST_F(bpf, write_outside_reply)
 		EXIT(),
 	};
 
-	EXPECT_LT(prog_load(&self->ops, 0, insns, 5), 0);
+	EXPECT_LT(prog_load(&self->ops, GETATTR_PRE, insns, 5), 0);
 	EXPECT_EQ(errno, EACCES);
+}
+
+/* struct fuse_statfs_out */
+#define STATFS_BLOCKS	offsetof(struct fuse_kstatfs, blocks)
+#define STATFS_BFREE	offsetof(struct fuse_kstatfs, bfree)
+#define STATFS_NAMELEN	offsetof(struct fuse_kstatfs, namelen)
+
+/* STATFS: an answer of the program's own, then an errno */
+TEST_F(bpf, statfs_pre)
+{
+	const struct bpf_insn answer[] = {
+		LDX_DW(BPF_REG_2, BPF_REG_1, ARG(1)),
+		MOV_IMM(BPF_REG_3, 777),
+		STX_DW(BPF_REG_2, BPF_REG_3, STATFS_BLOCKS),
+		MOV_IMM(BPF_REG_3, 99),
+		STX_W(BPF_REG_2, BPF_REG_3, STATFS_NAMELEN),
+		MOV_IMM(BPF_REG_0, FUSE_BPF_REPLIED),
+		EXIT(),
+	};
+	const struct bpf_insn fail[] = { MOV_IMM(BPF_REG_0, -EROFS), EXIT() };
+	struct statfs sf;
+	int prog, link;
+
+	prog = prog_load(&self->ops, STATFS_PRE, answer, 7);
+	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
+	link = ops_attach(&self->ops, STATFS_PRE, prog, self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
+	ASSERT_EQ(statfs(self->mnt, &sf), 0);
+	EXPECT_EQ(sf.f_blocks, 777);
+	EXPECT_EQ(sf.f_namelen, 99);
+	close(link);
+	close(prog);
+
+	prog = prog_load(&self->ops, STATFS_PRE, fail, 2);
+	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
+	link = ops_attach(&self->ops, STATFS_PRE, prog, self->fuse_fd);
+	ASSERT_GE(link, 0);
+	EXPECT_EQ(statfs(self->mnt, &sf), -1);
+	EXPECT_EQ(errno, EROFS);
+	close(link);
+	close(prog);
+	/* Detached: the backing filesystem's again */
+	ASSERT_EQ(statfs(self->mnt, &sf), 0);
+	EXPECT_NE(sf.f_blocks, 777);
+}
+
+/* A STATFS post-filter changes what the backing filesystem said */
+TEST_F(bpf, statfs_post)
+{
+	const struct bpf_insn insns[] = {
+		LDX_DW(BPF_REG_2, BPF_REG_1, ARG(1)),
+		MOV_IMM(BPF_REG_3, 5),
+		STX_DW(BPF_REG_2, BPF_REG_3, STATFS_BFREE),
+		LDX_DW(BPF_REG_0, BPF_REG_1, ARG(2)),
+		EXIT(),
+	};
+	struct statfs before, sf;
+	int prog, link;
+
+	ASSERT_EQ(statfs(self->mnt, &before), 0);
+	prog = prog_load(&self->ops, STATFS_POST, insns, 5);
+	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
+	link = ops_attach(&self->ops, STATFS_POST, prog, self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
+	ASSERT_EQ(statfs(self->mnt, &sf), 0);
+	EXPECT_EQ(sf.f_bfree, 5);
+	EXPECT_EQ(sf.f_blocks, before.f_blocks);
+	EXPECT_EQ(sf.f_type, before.f_type);
+	close(link);
+	close(prog);
 }
 
 /* One set of filters per connection; only a FUSE device names one */
@@ -588,20 +686,83 @@ TEST_F(bpf, attach_rules)
 	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
 	int prog, link, null_fd;
 
-	prog = prog_load(&self->ops, 0, insns, 2);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, prog, -1, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	ASSERT_GE(link, 0);
-	EXPECT_EQ(ops_attach(&self->ops, prog, -1, self->fuse_fd), -EBUSY);
+	EXPECT_EQ(ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd), -EBUSY);
 	close(link);
 	null_fd = open("/dev/null", O_RDWR);
 	ASSERT_GE(null_fd, 0);
-	EXPECT_EQ(ops_attach(&self->ops, prog, -1, null_fd), -EINVAL);
-	EXPECT_EQ(ops_attach(&self->ops, prog, -1, 9999), -EBADF);
+	EXPECT_EQ(ops_attach(&self->ops, GETATTR_PRE, prog, null_fd), -EINVAL);
+	EXPECT_EQ(ops_attach(&self->ops, GETATTR_PRE, prog, 9999), -EBADF);
 	close(null_fd);
 	/* Detached: another set may come */
-	link = ops_attach(&self->ops, prog, -1, self->fuse_fd);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	EXPECT_GE(link, 0);
+	close(link);
+	close(prog);
+}
+
+/* An errno no server may reply (-ERESTARTSYS, kernel-internal) is EIO */
+TEST_F(bpf, pre_internal_errno)
+{
+	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, -512), EXIT() };
+	struct stat st;
+	int prog, link;
+
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
+	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
+	ASSERT_GE(link, 0);
+	EXPECT_EQ(stat(self->file, &st), -1);
+	EXPECT_EQ(errno, EIO);
+	close(link);
+	close(prog);
+}
+
+/*
+ * Only a link attaches: a map attached by its update alone would stay
+ * attached, holding the connection, until someone deletes its element.
+ */
+TEST_F(bpf, attach_needs_link)
+{
+	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, -EPERM), EXIT() };
+	struct stat st;
+	int prog;
+
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
+	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
+	EXPECT_EQ(ops_attach_how(&self->ops, GETATTR_PRE, prog, self->fuse_fd,
+				 false), -EOPNOTSUPP);
+	EXPECT_EQ(stat(self->file, &st), 0);
+	close(prog);
+}
+
+/*
+ * A link that outlives its connection (pinned, or held elsewhere) does
+ * not keep the connection, nor the backing objects it registered: once
+ * unmounted and its server gone, the backing filesystem can go too.
+ */
+TEST_F(bpf, link_outlives_connection)
+{
+	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
+	int prog, link;
+
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
+	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
+	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
+	ASSERT_GE(link, 0);
+
+	ASSERT_EQ(umount2(self->mnt, 0), 0);
+	kill(self->server, SIGKILL);
+	waitpid(self->server, NULL, 0);
+	self->server = -1;
+	close(self->fuse_fd);
+	self->fuse_fd = -1;
+	EXPECT_EQ(umount2(self->backing, 0), 0) {
+		TH_LOG("backing filesystem still held: %s", strerror(errno));
+	}
 	close(link);
 	close(prog);
 }
