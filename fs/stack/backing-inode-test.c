@@ -19,7 +19,6 @@
 #include <linux/stat.h>
 #include <linux/statfs.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <linux/xattr.h>
 
 #include "stack-test.h"

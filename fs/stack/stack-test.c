@@ -23,7 +23,6 @@
 #include <linux/fs_struct.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
-#include <linux/mman.h>
 #include <linux/mnt_idmapping.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
@@ -455,24 +454,6 @@ struct mnt_idmap *stack_test_idmap(struct kunit *test, u32 first,
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, idmap);
 	stack_test_defer(test, stack_test_idmap_put, idmap);
 	return idmap;
-}
-
-/**
- * stack_test_user_buf - user memory for the helpers that copy to it
- * @test: the test case
- * @len: size wanted
- *
- * Return: the address of an anonymous mapping of the test case's task.
- */
-char __user *stack_test_user_buf(struct kunit *test, size_t len)
-{
-	unsigned long addr;
-
-	addr = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_NE_MSG(test, addr, 0, "no user memory");
-	KUNIT_ASSERT_LT(test, addr, (unsigned long)TASK_SIZE);
-	return (char __user *)addr;
 }
 
 static int stack_test_task_fn(void *data)

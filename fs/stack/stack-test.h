@@ -67,7 +67,6 @@ struct path *stack_test_mount(struct kunit *test, const struct path *dir);
 struct path *stack_test_ro_bind(struct kunit *test, const struct path *src);
 struct mnt_idmap *stack_test_idmap(struct kunit *test, u32 first,
 				   u32 lower_first, u32 count);
-char __user *stack_test_user_buf(struct kunit *test, size_t len);
 
 /**
  * struct stack_test_task - a function run by a task of its own
