@@ -314,6 +314,25 @@ static int ops_attach(const struct bpf_ops *o, int filter, int prog,
 	return ops_attach_how(o, filter, prog, fuse_fd, true);
 }
 
+/*
+ * Load @insns as the filter @filter and attach it to the connection of
+ * @fuse_fd: the link (which holds the program), or -errno.
+ */
+static int filter_attach(const struct bpf_ops *o, int filter,
+			 const struct bpf_insn *insns, int n, int fuse_fd)
+{
+	int prog = prog_load(o, filter, insns, n);
+	int link;
+
+	if (prog < 0) {
+		attach_step = "program load";
+		return -errno;
+	}
+	link = ops_attach(o, filter, prog, fuse_fd);
+	close(prog);
+	return link;
+}
+
 /* ---- the server ---- */
 
 /* The stackfs binary lives in the same directory as this test. */
@@ -464,16 +483,15 @@ TEST_F(bpf, pre_errno)
 {
 	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, -EPERM), EXIT() };
 	struct stat st;
-	int prog, link;
+	int link;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
+	link = filter_attach(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	EXPECT_EQ(stat(self->file, &st), -1);
 	EXPECT_EQ(errno, EPERM);
 	close(link);
-	close(prog);
 	EXPECT_EQ(stat(self->file, &st), 0);
 	EXPECT_EQ(st.st_mode, S_IFREG | 0640);
 }
@@ -493,18 +511,17 @@ TEST_F(bpf, pre_answered)
 		EXIT(),
 	};
 	struct stat st;
-	int prog, link;
+	int link;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 9);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
+	link = filter_attach(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	ASSERT_EQ(stat(self->file, &st), 0);
 	EXPECT_EQ(st.st_mode, S_IFREG | 0604);
 	EXPECT_EQ(st.st_nlink, 3);
 	EXPECT_EQ(st.st_size, 4242);
 	close(link);
-	close(prog);
 }
 
 /* An answer of another type than the inode's is refused, as from a server */
@@ -518,16 +535,15 @@ TEST_F(bpf, pre_answered_wrong_type)
 		EXIT(),
 	};
 	struct stat st;
-	int prog, link;
+	int link;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 5);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0);
+	link = filter_attach(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	EXPECT_EQ(stat(self->file, &st), -1);
 	EXPECT_EQ(errno, EIO);
 	close(link);
-	close(prog);
 }
 
 /* A verdict that is none fails the operation with EIO */
@@ -535,16 +551,15 @@ TEST_F(bpf, pre_bad_verdict)
 {
 	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, 77), EXIT() };
 	struct stat st;
-	int prog, link;
+	int link;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0);
+	link = filter_attach(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	EXPECT_EQ(stat(self->file, &st), -1);
 	EXPECT_EQ(errno, EIO);
 	close(link);
-	close(prog);
 }
 
 /* FUSE_BPF_TO_SERVER: the server is asked, which it otherwise never is */
@@ -554,19 +569,18 @@ TEST_F(bpf, pre_server)
 		MOV_IMM(BPF_REG_0, FUSE_BPF_TO_SERVER), EXIT()
 	};
 	struct stat st;
-	int prog, link, before;
+	int link, before;
 
 	ASSERT_EQ(stat(self->file, &st), 0);
 	before = logged(self->log, "GETATTR");
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0);
+	link = filter_attach(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	ASSERT_EQ(stat(self->file, &st), 0);
 	EXPECT_EQ(st.st_mode, S_IFREG | 0640);
 	EXPECT_GT(logged(self->log, "GETATTR"), before);
 	close(link);
-	close(prog);
 }
 
 /* A post-filter sees the backing attributes and may change them */
@@ -580,19 +594,18 @@ TEST_F(bpf, post_changes)
 		EXIT(),
 	};
 	struct stat before, st;
-	int prog, link;
+	int link;
 
 	ASSERT_EQ(stat(self->file, &before), 0);
-	prog = prog_load(&self->ops, GETATTR_POST, insns, 5);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_POST, prog, self->fuse_fd);
-	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
+	link = filter_attach(&self->ops, GETATTR_POST, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	ASSERT_EQ(stat(self->file, &st), 0);
 	EXPECT_EQ(st.st_size, 12345);
 	EXPECT_EQ(st.st_ino, before.st_ino);
 	EXPECT_EQ(st.st_mode, before.st_mode);
 	close(link);
-	close(prog);
 }
 
 /* Programs may write the reply, nothing else: the verifier refuses */
@@ -606,7 +619,7 @@ TEST_F(bpf, write_outside_reply)
 		EXIT(),
 	};
 
-	EXPECT_LT(prog_load(&self->ops, GETATTR_PRE, insns, 5), 0);
+	EXPECT_LT(prog_load(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns)), 0);
 	EXPECT_EQ(errno, EACCES);
 }
 
@@ -629,26 +642,24 @@ TEST_F(bpf, statfs_pre)
 	};
 	const struct bpf_insn fail[] = { MOV_IMM(BPF_REG_0, -EROFS), EXIT() };
 	struct statfs sf;
-	int prog, link;
+	int link;
 
-	prog = prog_load(&self->ops, STATFS_PRE, answer, 7);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, STATFS_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
+	link = filter_attach(&self->ops, STATFS_PRE, answer, ARRAY_SIZE(answer),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	ASSERT_EQ(statfs(self->mnt, &sf), 0);
 	EXPECT_EQ(sf.f_blocks, 777);
 	EXPECT_EQ(sf.f_namelen, 99);
 	close(link);
-	close(prog);
 
-	prog = prog_load(&self->ops, STATFS_PRE, fail, 2);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, STATFS_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0);
+	link = filter_attach(&self->ops, STATFS_PRE, fail, ARRAY_SIZE(fail),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	EXPECT_EQ(statfs(self->mnt, &sf), -1);
 	EXPECT_EQ(errno, EROFS);
 	close(link);
-	close(prog);
 	/* Detached: the backing filesystem's again */
 	ASSERT_EQ(statfs(self->mnt, &sf), 0);
 	EXPECT_NE(sf.f_blocks, 777);
@@ -665,19 +676,18 @@ TEST_F(bpf, statfs_post)
 		EXIT(),
 	};
 	struct statfs before, sf;
-	int prog, link;
+	int link;
 
 	ASSERT_EQ(statfs(self->mnt, &before), 0);
-	prog = prog_load(&self->ops, STATFS_POST, insns, 5);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, STATFS_POST, prog, self->fuse_fd);
-	ASSERT_GE(link, 0) TH_LOG("%s: %s", attach_step, strerror(-link));
+	link = filter_attach(&self->ops, STATFS_POST, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	ASSERT_EQ(statfs(self->mnt, &sf), 0);
 	EXPECT_EQ(sf.f_bfree, 5);
 	EXPECT_EQ(sf.f_blocks, before.f_blocks);
 	EXPECT_EQ(sf.f_type, before.f_type);
 	close(link);
-	close(prog);
 }
 
 /* One set of filters per connection; only a FUSE device names one */
@@ -686,7 +696,7 @@ TEST_F(bpf, attach_rules)
 	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
 	int prog, link, null_fd;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns));
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
 	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
 	ASSERT_GE(link, 0);
@@ -709,16 +719,15 @@ TEST_F(bpf, pre_internal_errno)
 {
 	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, -512), EXIT() };
 	struct stat st;
-	int prog, link;
+	int link;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0);
+	link = filter_attach(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 	EXPECT_EQ(stat(self->file, &st), -1);
 	EXPECT_EQ(errno, EIO);
 	close(link);
-	close(prog);
 }
 
 /*
@@ -731,7 +740,7 @@ TEST_F(bpf, attach_needs_link)
 	struct stat st;
 	int prog;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
+	prog = prog_load(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns));
 	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
 	EXPECT_EQ(ops_attach_how(&self->ops, GETATTR_PRE, prog, self->fuse_fd,
 				 false), -EOPNOTSUPP);
@@ -747,12 +756,12 @@ TEST_F(bpf, attach_needs_link)
 TEST_F(bpf, link_outlives_connection)
 {
 	const struct bpf_insn insns[] = { MOV_IMM(BPF_REG_0, 0), EXIT() };
-	int prog, link;
+	int link;
 
-	prog = prog_load(&self->ops, GETATTR_PRE, insns, 2);
-	ASSERT_GE(prog, 0) TH_LOG("%s", verifier_log);
-	link = ops_attach(&self->ops, GETATTR_PRE, prog, self->fuse_fd);
-	ASSERT_GE(link, 0);
+	link = filter_attach(&self->ops, GETATTR_PRE, insns, ARRAY_SIZE(insns),
+			     self->fuse_fd);
+	ASSERT_GE(link, 0) TH_LOG("%s: %s\n%s", attach_step, strerror(-link),
+				  verifier_log);
 
 	ASSERT_EQ(umount2(self->mnt, 0), 0);
 	kill(self->server, SIGKILL);
@@ -764,7 +773,6 @@ TEST_F(bpf, link_outlives_connection)
 		TH_LOG("backing filesystem still held: %s", strerror(errno));
 	}
 	close(link);
-	close(prog);
 }
 
 TEST_HARNESS_MAIN
